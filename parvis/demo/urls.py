@@ -1,0 +1,8 @@
+from django.urls import path
+
+from parvis.demo import views
+
+app_name = "demo"
+urlpatterns = [
+    path("outbox/", views.outbox, name="outbox"),
+]

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from parvis import health
+
+admin.site.site_header = "Parvis — administration technique"
+admin.site.site_title = "Parvis"
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser  # type: ignore[method-assign]
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("", include("parvis.organisations.urls")),
+    path("", include("parvis.accounts.urls")),
+    path("", include("parvis.notifications.urls")),
+    path("", include("parvis.audit.urls")),
+    path("demo/", include("parvis.demo.urls")),
+    path("django-admin/", admin.site.urls),
+]

@@ -1,0 +1,71 @@
+"""factory_boy factories shared by every test module."""
+
+from __future__ import annotations
+
+import factory
+from django.utils import timezone
+
+from parvis.accounts.enums import Role
+from parvis.accounts.models import Membership, User
+from parvis.organisations.enums import OrganisationKind
+from parvis.organisations.models import Department, Hostname, Organisation
+
+PASSWORD = "mot-de-passe-de-test-2026"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        skip_postgeneration_save = True
+
+    kind = OrganisationKind.COMMUNE
+    name = factory.Sequence(lambda n: f"Commune {n}")
+    slug = factory.Sequence(lambda n: f"commune-{n}")
+    insee_code = factory.Sequence(lambda n: f"{99000 + n}")
+    reference_prefix = factory.Sequence(lambda n: "C" + "".join(chr(65 + int(d)) for d in f"{n:03d}"))
+    email = factory.LazyAttribute(lambda o: f"contact@{o.slug}.test")
+
+    class Params:
+        epci = factory.Trait(
+            kind=OrganisationKind.EPCI,
+            insee_code=factory.Sequence(lambda n: f"{200000000 + n}"),
+        )
+
+    @factory.post_generation
+    def hostname(self, create: bool, extracted: str | None, **kwargs: object) -> None:
+        if create:
+            Hostname.objects.create(organisation=self, hostname=extracted or f"{self.slug}.localhost", is_primary=True)
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Service {n}")
+    slug = factory.Sequence(lambda n: f"service-{n}")
+    postal_address = "1 place de la Mairie\n99000 Testville"
+    email = factory.LazyAttribute(lambda o: f"{o.slug}@mairie.test")
+    phone = "01 23 45 67 89"
+    opening_hours = "Du lundi au vendredi, de 8 h 30 à 17 h"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"usager{n}@example.org")
+    first_name = "Camille"
+    last_name = factory.Sequence(lambda n: f"Martin{n}")
+    email_verified_at = factory.LazyFunction(timezone.now)
+    password = factory.django.Password(PASSWORD)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.BACK_OFFICE
