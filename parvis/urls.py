@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from parvis import health
 
@@ -16,3 +18,7 @@ urlpatterns = [
     path("demo/", include("parvis.demo.urls")),
     path("django-admin/", admin.site.urls),
 ]
+
+if settings.DEMO or settings.DEBUG:
+    # Uploaded files (logos) in the demo and in development; a reverse proxy serves them in production.
+    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}, name="media"))

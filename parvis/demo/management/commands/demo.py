@@ -1,0 +1,75 @@
+"""``parvis demo``: migrate, load the demo territory, then serve it with a background worker."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from parvis.demo import territory as T
+from parvis.demo.services import load_demo
+
+
+class Command(BaseCommand):
+    help = "Create and migrate the database, load the demo territory, run the web server and the worker."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--addr", default="127.0.0.1", help="Address to listen on (default 127.0.0.1).")
+        parser.add_argument("--port", default="8000", help="Port to listen on (default 8000).")
+        parser.add_argument("--no-serve", action="store_true", help="Only migrate and load the data, then exit.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO:
+            raise CommandError("La démonstration demande PARVIS_DEMO=1 (positionné par `parvis demo`).")
+        self.stdout.write("Base de données : migration…")
+        call_command("migrate", interactive=False, verbosity=0)
+        report = load_demo()
+        if report.changed:
+            self.stdout.write(f"Territoire de démonstration chargé ({len(report.created)} éléments créés).")
+        else:
+            self.stdout.write("Territoire de démonstration déjà à jour.")
+        self.print_welcome(options["port"])
+        if options["no_serve"]:
+            return
+        self.serve(options["addr"], options["port"])
+
+    def print_welcome(self, port: str) -> None:
+        w = self.stdout.write
+        w("")
+        w(self.style.SUCCESS("Parvis — démonstration du Val d'Admi"))
+        w("Sites :")
+        for spec in T.ORGANISATIONS:
+            w(f"  {spec['name']:45} http://{spec['hostname']}:{port}/")
+        w(
+            f"  Boîte aux lettres de démonstration (courriels et SMS envoyés) : http://admiville.localhost:{port}/demo/outbox/"
+        )
+        w(f"  État du service : http://127.0.0.1:{port}/healthz")
+        w(f"Comptes (mot de passe {T.DEMO_PASSWORD}) :")
+        for email, page in T.LANDINGS.items():
+            w(f"  {email:32} → {page.replace(':8000', ':' + port)}")
+        w(f"Double authentification des agents : secret TOTP {T.DEMO_TOTP_SECRET} (démo uniquement),")
+        w(
+            "  à saisir dans une application d'authentification, ou : uv run python -c \"import pyotp; "
+            f"print(pyotp.TOTP('{T.DEMO_TOTP_SECRET}').now())\""
+        )
+        w("")
+
+    def serve(self, addr: str, port: str) -> None:
+        env = {**os.environ, "PARVIS_DEMO": "1"}
+        worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "parvis", "worker", "--verbosity", "0"], env=env
+        )
+        self.stdout.write(f"Travailleur de tâches démarré (pid {worker.pid}). Serveur web sur http://{addr}:{port}/")
+        try:
+            call_command("runserver", f"{addr}:{port}", use_reloader=False, use_threading=True)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()

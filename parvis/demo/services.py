@@ -1,0 +1,152 @@
+"""Loading the demo territory, idempotently: running it twice leaves the same state."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
+
+from parvis.accounts.enums import ProfileKind
+from parvis.accounts.models import Membership, Profile, TOTPDevice, User
+from parvis.audit.services import record_event
+from parvis.demo import territory as T
+from parvis.organisations.models import Department, Hostname, Organisation
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created)
+
+
+def _logo_png(letter: str, colour: str) -> bytes:
+    """A simple, real PNG logo: the commune's initial on its colour."""
+    image = Image.new("RGB", (192, 192), colour)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=120)
+    box = draw.textbbox((0, 0), letter, font=font)
+    x = (192 - (box[2] - box[0])) / 2 - box[0]
+    y = (192 - (box[3] - box[1])) / 2 - box[1]
+    draw.text((x, y), letter, fill="#ffffff", font=font)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _load_organisations(report: LoadReport) -> dict[str, Organisation]:
+    organisations: dict[str, Organisation] = {}
+    for spec in T.ORGANISATIONS:
+        parent = organisations.get(spec["parent"]) if spec["parent"] else None
+        org, created = Organisation.objects.get_or_create(
+            slug=spec["slug"],
+            defaults={
+                "kind": spec["kind"],
+                "parent": parent,
+                "name": spec["name"],
+                "insee_code": spec["insee_code"],
+                "reference_prefix": spec["reference_prefix"],
+                "primary_colour": spec["primary_colour"],
+                "accent_colour": spec["accent_colour"],
+                "postal_address": spec["postal_address"],
+                "email": spec["email"],
+                "phone": spec["phone"],
+                "publication_director": "Le maire" if spec["kind"] == "commune" else "La présidente",
+                "legal_notices": (
+                    f"Site de démonstration de Parvis pour {spec['name']} (collectivité fictive). "
+                    "Hébergement : serveur de la collectivité."
+                ),
+                "dpo_name": "Délégué mutualisé à la protection des données du Val d'Admi",
+                "dpo_email": "dpo@val-d-admi.fr",
+                "dpo_address": "Hôtel communautaire\n2 avenue de l'Europe\n99100 Admiville",
+                "accessibility_contact": spec["email"],
+            },
+        )
+        if created:
+            report.created.append(f"collectivité {org.name}")
+            org.logo.save(f"{org.slug}.png", ContentFile(_logo_png(org.name[0], org.primary_colour)), save=True)
+        Hostname.objects.get_or_create(hostname=spec["hostname"], defaults={"organisation": org, "is_primary": True})
+        hours = T.SMALL_TOWN_HOURS if spec["population"] < 1000 else T.OPENING_HOURS
+        for slug, name, email, phone in spec["departments"]:
+            _, dep_created = Department.objects.get_or_create(
+                organisation=org,
+                slug=slug,
+                defaults={
+                    "name": name,
+                    "email": email,
+                    "phone": phone,
+                    "postal_address": spec["postal_address"],
+                    "opening_hours": hours,
+                },
+            )
+            if dep_created:
+                report.created.append(f"service {name} ({org.name})")
+        organisations[org.slug] = org
+    return organisations
+
+
+def _ensure_user(report: LoadReport, email: str, **fields: object) -> User:
+    user, created = User.objects.get_or_create(email=email, defaults={**fields, "email_verified_at": timezone.now()})
+    if created:
+        report.created.append(f"compte {email}")
+    if not user.check_password(T.DEMO_PASSWORD):
+        user.set_password(T.DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    if user.failed_login_count or user.locked_until:
+        user.failed_login_count = 0
+        user.locked_until = None
+        user.save(update_fields=["failed_login_count", "locked_until"])
+    return user
+
+
+def _ensure_totp(user: User) -> None:
+    device = TOTPDevice.objects.filter(user=user).first()
+    if device is None or device.secret != T.DEMO_TOTP_SECRET or device.confirmed_at is None:
+        from parvis.accounts.services import enrol_agent_with_secret
+
+        enrol_agent_with_secret(user=user, secret_base32=T.DEMO_TOTP_SECRET, actor=None)
+
+
+@transaction.atomic
+def load_demo() -> LoadReport:
+    """Create or complete the demo territory, its departments and the personas of PRODUCT §7."""
+    report = LoadReport()
+    organisations = _load_organisations(report)
+    for email, first_name, last_name, roles in T.AGENTS:
+        user = _ensure_user(report, email, first_name=first_name, last_name=last_name)
+        for org_slug, role, department_slug in roles:
+            org = organisations[org_slug]
+            department = Department.objects.get(organisation=org, slug=department_slug) if department_slug else None
+            _, created = Membership.objects.get_or_create(user=user, organisation=org, role=role, department=department)
+            if created:
+                report.created.append(f"habilitation {email} {role} {org.name}")
+        _ensure_totp(user)
+    citizen = _ensure_user(
+        report,
+        T.CITIZEN["email"],
+        first_name=T.CITIZEN["first_name"],
+        last_name=T.CITIZEN["last_name"],
+        phone=T.CITIZEN["phone"],
+        birth_date=dt.date.fromisoformat(str(T.CITIZEN["birth_date"])),
+        postal_address=T.CITIZEN["postal_address"],
+    )
+    association_name, rna = T.CITIZEN["association"]
+    _, created = Profile.objects.get_or_create(
+        user=citizen, kind=ProfileKind.ASSOCIATION, rna=rna, defaults={"name": association_name}
+    )
+    if created:
+        report.created.append(f"profil association {association_name}")
+    if report.changed:
+        record_event(
+            action="demo.loaded",
+            actor_label="parvis demo",
+            after={"created": report.created},
+        )
+    return report
