@@ -7,6 +7,21 @@ and asserts that nobody reaches commune A's objects from outside commune A.
 
 A case builds, in commune A, the object its URL points to (``build``), returning the
 URL kwargs and ``marker``: a text that appears on the page only when the object is shown.
+``build`` receives the ``territory`` fixture object (tests/conftest.py), on which the test also
+sets the personas: ``territory.citizen`` (owner of citizen-side objects), ``territory.agent_a``
+(back office of A, in department_a), ``territory.admin_a``.
+
+Expected results, on commune A's hostname unless said otherwise:
+- public: everybody gets 200.
+- citizen: anonymous → redirect to login; the owner citizen → 200; another logged-in user → 404
+  when the URL names an object, 200 otherwise (and never the marker).
+- agent: anonymous → login; a citizen → 403; agent and admin of A → 200.
+- admin: anonymous → login; citizen and non-admin agent of A → 403; admin of A and the EPCI
+  administrator → 200.
+- everyone from commune B: 403 on A's hostname for agent/admin pages; on B's own hostname with A's
+  object ids → 404; the marker never appears in their responses.
+- demo: 404 unless the platform runs in demo mode.
+POST cases are checked for refusals only (the persona allowed to act is tested by the app).
 """
 
 from __future__ import annotations
