@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "parvis.audit",
     "parvis.notifications",
     "parvis.scheduler",
+    "parvis.legal",
     "parvis.demo",
 ]
 
@@ -180,6 +181,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]  # parvis/static is not inside an app
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # also creates the data directory for SQLite
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("PARVIS_MEDIA_ROOT", str(DATA_DIR / "media")))

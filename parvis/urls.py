@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("parvis.accounts.urls")),
     path("", include("parvis.notifications.urls")),
     path("", include("parvis.audit.urls")),
+    path("", include("parvis.legal.urls")),
     path("demo/", include("parvis.demo.urls")),
     path("django-admin/", admin.site.urls),
 ]
