@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "parvis.notifications",
     "parvis.scheduler",
     "parvis.legal",
+    "parvis.procedures",
+    "parvis.cases",
     "parvis.demo",
 ]
 

@@ -69,3 +69,49 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = Role.BACK_OFFICE
+
+
+def simple_form() -> dict:
+    return {
+        "pages": [
+            {
+                "title": "Votre demande",
+                "fields": [
+                    {"key": "objet", "type": "text", "label": "Objet de la demande", "required": True},
+                    {"key": "details", "type": "long_text", "label": "Précisions", "required": False},
+                ],
+            }
+        ]
+    }
+
+
+def published_procedure(
+    organisation,
+    *,
+    title="Demande d'acte de naissance",
+    slug="acte-naissance",
+    actor=None,
+    department=None,
+    form=None,
+    workflow=None,
+):
+    """A procedure created and published through the services, as an administrator would."""
+    from parvis.procedures.services import create_procedure, publish_procedure
+    from parvis.procedures.workflow import default_workflow
+
+    procedure = create_procedure(
+        organisation=organisation,
+        data={
+            "slug": slug,
+            "title": title,
+            "summary": f"{title} en ligne",
+            "theme": "etat-civil",
+            "department": department,
+        },
+        form=form or simple_form(),
+        workflow=workflow or default_workflow(),
+        actor=actor,
+    )
+    publish_procedure(procedure=procedure, actor=actor)
+    procedure.refresh_from_db()
+    return procedure

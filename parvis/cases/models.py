@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from parvis.cases.enums import Channel, EventKind
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def for_organisation(self, organisation: object) -> CaseQuerySet:
+        return self.filter(organisation=organisation)
+
+    def open(self) -> CaseQuerySet:
+        return self.filter(is_open=True)
+
+
+class Case(models.Model):
+    """A dossier: one request, whatever the channel, with one reference for its whole life."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="cases")
+    procedure = models.ForeignKey("procedures.Procedure", on_delete=models.PROTECT, related_name="cases")
+    version = models.ForeignKey("procedures.ProcedureVersion", on_delete=models.PROTECT, related_name="cases")
+    reference = models.CharField("référence", max_length=30)
+    tracking_code_hash = models.CharField(max_length=64, editable=False)
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="demandeur (compte)",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+    )
+    profile = models.ForeignKey(
+        "accounts.Profile",
+        verbose_name="au titre de",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requester_name = models.CharField("nom du demandeur", max_length=300)
+    requester_email = models.EmailField("courriel du demandeur", blank=True)
+    requester_phone = models.CharField("téléphone du demandeur", max_length=30, blank=True)
+    channel = models.CharField("canal d'entrée", max_length=20, choices=Channel.choices)
+    status = models.CharField("étape", max_length=50)
+    status_label = models.CharField("libellé de l'étape", max_length=100)
+    is_open = models.BooleanField("en cours", default=True)
+    department = models.ForeignKey(
+        "organisations.Department",
+        verbose_name="service",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="agent",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+    )
+    answers = models.JSONField("réponses", default=dict)
+    submitted_at = models.DateTimeField("déposée le")
+    received_on = models.DateField("date de réception")
+    closed_at = models.DateTimeField("close le", null=True, blank=True)
+    last_activity_at = models.DateTimeField("dernière activité")
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    search_text = models.TextField(editable=False, default="")
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "demande"
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "reference"], name="case_reference_per_org"),
+            models.UniqueConstraint(fields=["organisation", "idempotency_key"], name="case_idempotency_per_org"),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "is_open", "-submitted_at"], name="case_queue_idx"),
+            models.Index(fields=["organisation", "department", "is_open"], name="case_department_idx"),
+            models.Index(fields=["assigned_to", "is_open"], name="case_assignee_idx"),
+            models.Index(fields=["requester", "-submitted_at"], name="case_requester_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.procedure.title}"
+
+
+class CaseReferenceCounter(models.Model):
+    """The last reference number given per organisation and year (locked while numbering)."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="case_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}: {self.value}"
+
+
+class CaseEvent(models.Model):
+    """One line of a case's timeline: a status change, a message, a note, a channel used..."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, blank=True)
+    visible_to_citizen = models.BooleanField(default=True)
+    channel = models.CharField(max_length=20, choices=Channel.choices, blank=True)
+    status_before = models.CharField(max_length=50, blank=True)
+    status_after = models.CharField(max_length=50, blank=True)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "événement de la demande"
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["case", "created_at"], name="case_event_timeline_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.title}"
+
+
+def case_document_path(instance: CaseDocument, filename: str) -> str:
+    return f"cases/{instance.organisation_id}/{instance.case_id}/{instance.sha256[:16]}-{filename}"
+
+
+class CaseDocument(models.Model):
+    """A file of a case: given by the requester, added by an agent, or issued by the administration."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    field_key = models.CharField(max_length=100, blank=True)
+    file = models.FileField(upload_to=case_document_path, max_length=300)
+    name = models.CharField("nom", max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    visible_to_citizen = models.BooleanField(default=True)
+    issued_by_administration = models.BooleanField(default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "document de la demande"
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.name

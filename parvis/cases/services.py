@@ -1,0 +1,350 @@
+"""Every change to a case goes through these functions: numbering, submission, workflow, timeline."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from parvis.audit.services import record_event
+from parvis.cases.enums import Channel, EventKind
+from parvis.cases.models import Case, CaseEvent, CaseReferenceCounter
+from parvis.lib.text import search_document
+from parvis.organisations.models import Department, Organisation
+from parvis.procedures.enums import ProcedureStatus
+from parvis.procedures.models import Procedure, ProcedureAdoption
+from parvis.procedures.workflow import IllegalTransition, Workflow
+
+TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the counter
+
+
+class CaseError(Exception):
+    """A case operation refused; the message is shown to the user in French."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    case: Case
+    tracking_code: str | None  # only known right after creation (stored hashed)
+    created: bool
+
+
+def hash_tracking_code(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().replace(" ", "").replace("-", "").encode()).hexdigest()
+
+
+def tracking_code_matches(case: Case, code: str) -> bool:
+    return hmac.compare_digest(case.tracking_code_hash, hash_tracking_code(code))
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(10))
+
+
+def next_reference(organisation: Organisation, year: int) -> str:
+    """``ADM-2026-004217``: per organisation and year, gap-free, numbered under a row lock."""
+    counter, _ = CaseReferenceCounter.objects.get_or_create(organisation=organisation, year=year)
+    counter = CaseReferenceCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.value += 1
+    counter.save(update_fields=["value"])
+    return f"{organisation.reference_prefix}-{year}-{counter.value:06d}"
+
+
+def department_for(procedure: Procedure, organisation: Organisation) -> Department | None:
+    if procedure.organisation_id != organisation.pk:
+        adoption = ProcedureAdoption.objects.filter(organisation=organisation, procedure=procedure).first()
+        if adoption and adoption.department_id:
+            return adoption.department
+        return (
+            None
+            if procedure.department is None or procedure.department.organisation_id != organisation.pk
+            else procedure.department
+        )
+    return procedure.department
+
+
+def _add_event(
+    case: Case,
+    *,
+    kind: str,
+    title: str,
+    actor: Any = None,
+    body: str = "",
+    visible: bool = True,
+    channel: str = "",
+    status_before: str = "",
+    status_after: str = "",
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    actor_user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return CaseEvent.objects.create(
+        case=case,
+        organisation_id=case.organisation_id,
+        kind=kind,
+        actor=actor_user,
+        actor_label=(actor_user.get_full_name() or actor_user.email) if actor_user else "",
+        visible_to_citizen=visible,
+        channel=channel,
+        status_before=status_before,
+        status_after=status_after,
+        title=title,
+        body=body,
+        data=data or {},
+        created_at=timezone.now(),
+    )
+
+
+def _notify(case: Case, event: str, context: dict[str, Any], actor: Any) -> None:
+    """Email the requester (templates notifications/case.*; editable per organisation)."""
+    if not case.requester_email:
+        return
+    from parvis.notifications.services import queue_message
+    from parvis.organisations.queries import absolute_url
+
+    base = {
+        "organisation_name": case.organisation.name,
+        "requester_name": case.requester_name,
+        "reference": case.reference,
+        "procedure": case.procedure.title,
+        "link": absolute_url(case.organisation, "/mon-espace/demandes/" + case.reference + "/")
+        if case.requester_id
+        else absolute_url(case.organisation, "/suivi/"),
+    }
+    queue_message(
+        organisation=case.organisation,
+        event=event,
+        to=case.requester_email,
+        context=base | context,
+        actor=actor,
+        related=case,
+    )
+
+
+def _case_search_text(case: Case) -> str:
+    answers = " ".join(str(v) for v in case.answers.values() if isinstance(v, str | int | float))
+    return search_document(case.reference, case.requester_name, case.requester_email, answers)
+
+
+@transaction.atomic
+def submit_case(
+    *,
+    organisation: Organisation,
+    procedure: Procedure,
+    answers: dict[str, Any],
+    requester: Any,
+    requester_name: str,
+    requester_email: str = "",
+    requester_phone: str = "",
+    channel: str = Channel.WEB,
+    idempotency_key: str | None = None,
+    profile: Any = None,
+    actor: Any,
+    request: HttpRequest | None = None,
+) -> Submission:
+    """File a case under the procedure's published version.
+
+    Idempotent on ``idempotency_key`` (one per form display): a double click, a network retry
+    or a resubmission after the back button returns the case already created.
+    """
+    if idempotency_key:
+        existing = Case.objects.filter(organisation=organisation, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return Submission(case=existing, tracking_code=None, created=False)
+    if procedure.status != ProcedureStatus.PUBLISHED or procedure.published_version is None:
+        raise CaseError("Cette démarche n'est pas ouverte en ligne pour le moment.")
+    if procedure.organisation_id not in {organisation.pk, organisation.parent_id}:
+        raise CaseError("Cette démarche n'est pas proposée par cette collectivité.")
+    if channel not in Channel.values:
+        raise CaseError("Canal inconnu.")
+    if requester is None and not (requester_email or requester_phone):
+        raise CaseError("Indiquez une adresse électronique ou un téléphone pour être tenu informé.")
+    version = procedure.published_version
+    workflow = Workflow.from_json(version.workflow)
+    initial = workflow.status(workflow.initial)
+    now = timezone.now()
+    code = new_tracking_code()
+    case = Case(
+        organisation=organisation,
+        procedure=procedure,
+        version=version,
+        reference=next_reference(organisation, timezone.localdate(now).year),
+        tracking_code_hash=hash_tracking_code(code),
+        requester=requester,
+        profile=profile,
+        requester_name=requester_name.strip(),
+        requester_email=requester_email.strip().lower(),
+        requester_phone=requester_phone.strip(),
+        channel=channel,
+        status=initial.key,
+        status_label=initial.label,
+        is_open=not initial.final,
+        department=department_for(procedure, organisation),
+        answers=answers,
+        submitted_at=now,
+        received_on=timezone.localdate(now),
+        last_activity_at=now,
+        idempotency_key=idempotency_key or None,
+    )
+    case.search_text = _case_search_text(case)
+    try:
+        with transaction.atomic():
+            case.save(force_insert=True)
+    except IntegrityError:
+        if idempotency_key:
+            existing = Case.objects.filter(organisation=organisation, idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return Submission(case=existing, tracking_code=None, created=False)
+        raise
+    _add_event(
+        case, kind=EventKind.SUBMITTED, title="Demande déposée", actor=actor, channel=channel, status_after=initial.key
+    )
+    record_event(
+        action="case.submitted",
+        actor=actor,
+        organisation=organisation,
+        obj=case,
+        channel=channel,
+        request=request,
+        after={"reference": case.reference, "procedure": procedure.slug, "version": version.number},
+    )
+    _notify(case, "case.submitted", {"tracking_code": code}, actor)
+    return Submission(case=case, tracking_code=code, created=True)
+
+
+@transaction.atomic
+def apply_transition(
+    *, case: Case, transition_key: str, actor: Any, comment: str = "", request: HttpRequest | None = None
+) -> Case:
+    """Move the case along one transition of its own version's workflow."""
+    case = Case.objects.select_for_update().select_related("version", "organisation").get(pk=case.pk)
+    workflow = Workflow.from_json(case.version.workflow)
+    transition = workflow.transition(case.status, transition_key)
+    if transition.requires_comment and not comment.strip():
+        raise CaseError("Un commentaire est obligatoire pour cette action : il sera communiqué au demandeur.")
+    before = case.status
+    target = workflow.status(transition.target)
+    now = timezone.now()
+    case.status, case.status_label, case.is_open = target.key, target.label, not target.final
+    case.closed_at = now if target.final else None
+    case.last_activity_at = now
+    case.save(update_fields=["status", "status_label", "is_open", "closed_at", "last_activity_at"])
+    _add_event(
+        case,
+        kind=EventKind.STATUS_CHANGED,
+        title=target.label_for_citizen if target.visible else target.label,
+        actor=actor,
+        body=comment.strip(),
+        visible=target.visible,
+        status_before=before,
+        status_after=target.key,
+        data={"transition": transition.key},
+    )
+    record_event(
+        action="case.transition",
+        actor=actor,
+        organisation=case.organisation,
+        obj=case,
+        request=request,
+        before={"status": before},
+        after={"status": target.key, "transition": transition.key},
+    )
+    if target.visible and any(a.get("type") == "notify_citizen" for a in transition.actions):
+        _notify(case, "case.status_changed", {"status": target.label_for_citizen, "comment": comment.strip()}, actor)
+    return case
+
+
+def available_transitions(case: Case) -> list[Any]:
+    return Workflow.from_json(case.version.workflow).transitions_from(case.status)
+
+
+@transaction.atomic
+def assign_case(*, case: Case, agent: Any, actor: Any, request: HttpRequest | None = None) -> Case:
+    """Give the case to one agent of its organisation (or to nobody)."""
+    from parvis.accounts.models import Membership
+
+    if agent is not None and not Membership.objects.reaching(case.organisation).filter(user=agent).exists():
+        raise CaseError("Cet agent n'a pas de rôle dans cette collectivité.")
+    before = case.assigned_to_id
+    case.assigned_to = agent
+    case.last_activity_at = timezone.now()
+    case.save(update_fields=["assigned_to", "last_activity_at"])
+    who = (agent.get_full_name() or agent.email) if agent else "personne"
+    _add_event(case, kind=EventKind.ASSIGNED, title=f"Attribuée à {who}", actor=actor, visible=False)
+    record_event(
+        action="case.assigned",
+        actor=actor,
+        organisation=case.organisation,
+        obj=case,
+        request=request,
+        before={"assigned_to": before},
+        after={"assigned_to": agent.pk if agent else None},
+    )
+    return case
+
+
+@transaction.atomic
+def add_note(*, case: Case, text: str, actor: Any) -> CaseEvent:
+    if not text.strip():
+        raise CaseError("La note est vide.")
+    event = _add_event(case, kind=EventKind.NOTE, title="Note interne", actor=actor, body=text.strip(), visible=False)
+    record_event(action="case.note_added", actor=actor, organisation=case.organisation, obj=case)
+    return event
+
+
+@transaction.atomic
+def message_citizen(*, case: Case, text: str, actor: Any, channel: str = Channel.EMAIL) -> CaseEvent:
+    """An agent writes to the requester: visible in the citizen's timeline and sent by email."""
+    if not text.strip():
+        raise CaseError("Le message est vide.")
+    event = _add_event(
+        case,
+        kind=EventKind.MESSAGE_TO_CITIZEN,
+        title="Message de la mairie",
+        actor=actor,
+        body=text.strip(),
+        channel=channel,
+    )
+    Case.objects.filter(pk=case.pk).update(last_activity_at=event.created_at)
+    record_event(action="case.message_sent", actor=actor, organisation=case.organisation, obj=case)
+    _notify(case, "case.message", {"message": text.strip()}, actor)
+    return event
+
+
+@transaction.atomic
+def reply_as_citizen(*, case: Case, text: str, actor: Any, channel: str = Channel.WEB) -> CaseEvent:
+    if not text.strip():
+        raise CaseError("Votre message est vide.")
+    if not case.is_open:
+        raise CaseError("Cette demande est close : vous ne pouvez plus y répondre. Faites une nouvelle demande.")
+    event = _add_event(
+        case,
+        kind=EventKind.MESSAGE_FROM_CITIZEN,
+        title="Message du demandeur",
+        actor=actor,
+        body=text.strip(),
+        channel=channel,
+    )
+    Case.objects.filter(pk=case.pk).update(last_activity_at=event.created_at)
+    record_event(action="case.message_received", actor=actor, organisation=case.organisation, obj=case, channel=channel)
+    return event
+
+
+__all__ = [
+    "CaseError",
+    "IllegalTransition",
+    "Submission",
+    "add_note",
+    "apply_transition",
+    "assign_case",
+    "available_transitions",
+    "message_citizen",
+    "reply_as_citizen",
+    "submit_case",
+    "tracking_code_matches",
+]
