@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("parvis.notifications.urls")),
     path("", include("parvis.audit.urls")),
     path("", include("parvis.legal.urls")),
+    path("", include("parvis.procedures.urls")),
+    path("", include("parvis.cases.urls")),
     path("demo/", include("parvis.demo.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -159,3 +159,50 @@ class CaseDocument(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Draft(models.Model):
+    """A form being filled, saved as the requester goes; resumable from any device (and at the counter)."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey("procedures.Procedure", on_delete=models.CASCADE, related_name="drafts")
+    version = models.ForeignKey("procedures.ProcedureVersion", on_delete=models.CASCADE, related_name="drafts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="drafts"
+    )
+    session_key = models.CharField(max_length=64, blank=True, db_index=True)
+    answers = models.JSONField(default=dict)
+    current_page = models.PositiveSmallIntegerField(default=0)
+    resume_code = models.CharField(max_length=12, unique=True)
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.WEB)
+    submitted_case = models.OneToOneField(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="draft")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "brouillon"
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["user", "-updated_at"], name="draft_user_idx")]
+
+    def __str__(self) -> str:
+        return f"Brouillon {self.procedure} ({self.resume_code})"
+
+
+class DraftFile(models.Model):
+    """A file already given in a draft, kept until submission moves it into the case."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="files")
+    field_key = models.CharField(max_length=100)
+    file = models.FileField(upload_to="drafts/%Y/%m/", max_length=300)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from parvis.audit.services import record_event
 from parvis.cases.enums import Channel, EventKind
-from parvis.cases.models import Case, CaseEvent, CaseReferenceCounter
+from parvis.cases.models import Case, CaseDocument, CaseEvent, CaseReferenceCounter
 from parvis.lib.text import search_document
+from parvis.lib.uploads import CheckedUpload
 from parvis.organisations.models import Department, Organisation
 from parvis.procedures.enums import ProcedureStatus
 from parvis.procedures.models import Procedure, ProcedureAdoption
@@ -333,6 +334,50 @@ def reply_as_citizen(*, case: Case, text: str, actor: Any, channel: str = Channe
     Case.objects.filter(pk=case.pk).update(last_activity_at=event.created_at)
     record_event(action="case.message_received", actor=actor, organisation=case.organisation, obj=case, channel=channel)
     return event
+
+
+@transaction.atomic
+def add_document(
+    *,
+    case: Case,
+    upload: CheckedUpload,
+    actor: Any,
+    field_key: str = "",
+    visible_to_citizen: bool = True,
+    issued_by_administration: bool = False,
+) -> CaseDocument:
+    """Attach a checked file (see parvis.lib.uploads.check_upload) to the case, in its timeline."""
+    document = CaseDocument(
+        case=case,
+        organisation_id=case.organisation_id,
+        field_key=field_key,
+        name=upload.name,
+        content_type=upload.content_type,
+        size=upload.size,
+        sha256=upload.sha256,
+        visible_to_citizen=visible_to_citizen,
+        issued_by_administration=issued_by_administration,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    document.file.save(upload.name, upload.content, save=False)
+    document.save()
+    title = "Document délivré" if issued_by_administration else "Document ajouté"
+    _add_event(
+        case,
+        kind=EventKind.DOCUMENT_ADDED,
+        title=f"{title} : {upload.name}",
+        actor=actor,
+        visible=visible_to_citizen,
+        data={"document": document.pk},
+    )
+    record_event(
+        action="case.document_added",
+        actor=actor,
+        organisation=case.organisation,
+        obj=case,
+        after={"document": document.pk, "name": upload.name, "sha256": upload.sha256},
+    )
+    return document
 
 
 __all__ = [
