@@ -5,4 +5,5 @@ from parvis.demo import views
 app_name = "demo"
 urlpatterns = [
     path("outbox/", views.outbox, name="outbox"),
+    path("outbox/<int:pk>/", views.message, name="message"),
 ]

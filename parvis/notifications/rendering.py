@@ -48,11 +48,15 @@ class EventInfo:
     sample: dict[str, Any] = field(default_factory=dict)
 
 
+def _project_dirs() -> list[str]:
+    templates: list[dict[str, Any]] = settings.TEMPLATES
+    return [str(d) for conf in templates for d in conf.get("DIRS", [])]
+
+
 @functools.cache
 def text_engine() -> Engine:
     """A template engine for plain text: same template directories, no autoescaping."""
-    dirs = [d for conf in settings.TEMPLATES for d in conf.get("DIRS", [])]
-    return Engine(dirs=dirs, app_dirs=True, autoescape=False, libraries=get_installed_libraries())
+    return Engine(dirs=_project_dirs(), app_dirs=True, autoescape=False, libraries=get_installed_libraries())
 
 
 def default_paths(event: str, channel: str) -> dict[str, str]:
@@ -188,7 +192,7 @@ def check_source(source: str) -> str | None:
 
 
 def _template_roots() -> list[Path]:
-    dirs = [Path(d) for conf in settings.TEMPLATES for d in conf.get("DIRS", [])]
+    dirs = [Path(d) for d in _project_dirs()]
     dirs += [Path(d) for d in get_app_template_dirs("templates")]
     return [d / "notifications" for d in dirs if (d / "notifications").is_dir()]
 
