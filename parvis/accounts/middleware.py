@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -10,6 +11,11 @@ from parvis.accounts.access import has_any_membership
 
 OTP_SESSION_KEY = "parvis_otp_verified"
 _EXEMPT_PREFIXES = ("/static/", "/media/", "/healthz", "/compte/deconnexion/", "/compte/double-authentification/")
+
+
+def needs_second_factor(user: Any) -> bool:
+    """Agents (any membership) and technical staff must pass TOTP; residents need not."""
+    return bool(user.is_authenticated and (user.is_staff or has_any_membership(user)))
 
 
 class AgentSecondFactorMiddleware:
@@ -28,7 +34,7 @@ class AgentSecondFactorMiddleware:
             user.is_authenticated
             and not request.session.get(OTP_SESSION_KEY)
             and not request.path.startswith(_EXEMPT_PREFIXES)
-            and (has_any_membership(user) or user.is_staff)
+            and needs_second_factor(user)
         ):
             target = reverse("accounts:otp_verify")
             return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")

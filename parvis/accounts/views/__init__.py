@@ -1,0 +1,1 @@
+"""Account pages: ``auth`` (register, log in and out, passwords), ``otp`` (second factor), ``space`` (Mon espace)."""
