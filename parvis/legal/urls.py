@@ -1,5 +1,3 @@
-from django.urls import path
-
 app_name = "legal"
 urlpatterns: list = [
     # The agents' deadline calculator page is added here.
