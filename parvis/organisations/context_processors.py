@@ -14,6 +14,7 @@ BACKOFFICE_MENU: list[tuple[str, str, set[str]]] = [
     ("organisations:backoffice", "Tableau de bord", set()),
     ("notifications:outbox", "Courriels et SMS envoyés", {Role.ADMIN, Role.FRONT_OFFICE, Role.BACK_OFFICE}),
     ("audit:journal", "Journal", {Role.ADMIN}),
+    ("legal:calculator", "Calcul des délais", set()),
 ]
 
 
