@@ -15,7 +15,13 @@ BACKOFFICE_MENU: list[tuple[str, str, set[str]]] = [
     ("notifications:outbox", "Courriels et SMS envoyés", {Role.ADMIN, Role.FRONT_OFFICE, Role.BACK_OFFICE}),
     ("audit:journal", "Journal", {Role.ADMIN}),
     ("legal:calculator", "Calcul des délais", set()),
+    ("organisations:settings", "Collectivité", {Role.ADMIN}),
+    ("organisations:department_list", "Services", {Role.ADMIN}),
+    ("organisations:agent_list", "Agents et rôles", {Role.ADMIN}),
+    ("organisations:communes", "Communes membres", {Role.ADMIN}),
 ]
+# Entries shown only on an EPCI's hostname.
+EPCI_ONLY_MENU = {"organisations:communes"}
 
 
 def organisation(request: HttpRequest) -> dict[str, Any]:
@@ -23,10 +29,14 @@ def organisation(request: HttpRequest) -> dict[str, Any]:
     context: dict[str, Any] = {"organisation": org, "demo_mode": settings.DEMO}
     if org is not None and request.path.startswith("/backoffice/") and request.user.is_authenticated:
         roles = roles_in(request)
-        current = request.resolver_match.view_name if request.resolver_match else ""
-        context["backoffice_menu"] = [
-            {"url": reverse(name), "label": label, "current": name == current}
+        items = [
+            {"url": reverse(name), "label": label, "current": False}
             for name, label, allowed in BACKOFFICE_MENU
-            if roles and (not allowed or roles & allowed)
+            if roles and (not allowed or roles & allowed) and (org.is_epci or name not in EPCI_ONLY_MENU)
         ]
+        # The current section is the entry whose address is the longest prefix of this page's.
+        matching = [item for item in items if request.path.startswith(str(item["url"]))]
+        if matching:
+            max(matching, key=lambda item: len(str(item["url"])))["current"] = True
+        context["backoffice_menu"] = items
     return context

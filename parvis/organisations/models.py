@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -75,7 +77,8 @@ class Organisation(models.Model):
     def clean(self) -> None:
         if self.kind == OrganisationKind.EPCI and self.parent_id:
             raise ValidationError({"parent": "Une intercommunalité ne peut pas appartenir à une autre."})
-        if self.primary_colour and contrast_ratio(self.primary_colour, "#ffffff") < 4.5:
+        valid_hex = re.fullmatch(r"#[0-9a-fA-F]{6}", self.primary_colour or "")  # else the field's own error
+        if valid_hex and contrast_ratio(self.primary_colour, "#ffffff") < 4.5:
             raise ValidationError(
                 {"primary_colour": "Le texte blanc sur cette couleur n'atteint pas un contraste de 4,5:1 (RGAA)."}
             )

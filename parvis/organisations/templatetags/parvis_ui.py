@@ -13,7 +13,7 @@ def accessible(field: BoundField) -> SafeString:
     described = []
     if field.help_text:
         described.append(f"{field.auto_id}_helptext")
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     if field.errors:
         described.append(f"{field.auto_id}_error")
         attrs["aria-invalid"] = "true"
