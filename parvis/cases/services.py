@@ -8,13 +8,13 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from parvis.audit.services import record_event
 from parvis.cases.enums import Channel, EventKind
-from parvis.cases.models import Case, CaseDocument, CaseEvent, CaseReferenceCounter
+from parvis.cases.models import CannedResponse, Case, CaseDocument, CaseEvent, CaseLink, CaseReferenceCounter
 from parvis.lib.text import search_document
 from parvis.lib.uploads import CheckedUpload
 from parvis.organisations.models import Department, Organisation
@@ -82,6 +82,7 @@ def _add_event(
     status_before: str = "",
     status_after: str = "",
     data: dict[str, Any] | None = None,
+    at: Any = None,
 ) -> CaseEvent:
     actor_user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     return CaseEvent.objects.create(
@@ -97,7 +98,7 @@ def _add_event(
         title=title,
         body=body,
         data=data or {},
-        created_at=timezone.now(),
+        created_at=at or timezone.now(),
     )
 
 
@@ -147,11 +148,16 @@ def submit_case(
     profile: Any = None,
     actor: Any,
     request: HttpRequest | None = None,
+    received_at: Any = None,
+    notify: bool = True,
 ) -> Submission:
     """File a case under the procedure's published version.
 
     Idempotent on ``idempotency_key`` (one per form display): a double click, a network retry
     or a resubmission after the back button returns the case already created.
+    ``received_at`` is the legal receipt time when it precedes the recording (a letter received
+    on Monday and registered on Tuesday, a historical import); ``notify=False`` sends nothing
+    (imports of past cases).
     """
     if idempotency_key:
         existing = Case.objects.filter(organisation=organisation, idempotency_key=idempotency_key).first()
@@ -168,7 +174,7 @@ def submit_case(
     version = procedure.published_version
     workflow = Workflow.from_json(version.workflow)
     initial = workflow.status(workflow.initial)
-    now = timezone.now()
+    now = received_at or timezone.now()
     code = new_tracking_code()
     case = Case(
         organisation=organisation,
@@ -203,7 +209,13 @@ def submit_case(
                 return Submission(case=existing, tracking_code=None, created=False)
         raise
     _add_event(
-        case, kind=EventKind.SUBMITTED, title="Demande déposée", actor=actor, channel=channel, status_after=initial.key
+        case,
+        kind=EventKind.SUBMITTED,
+        title="Demande déposée",
+        actor=actor,
+        channel=channel,
+        status_after=initial.key,
+        at=now,
     )
     record_event(
         action="case.submitted",
@@ -214,15 +226,26 @@ def submit_case(
         request=request,
         after={"reference": case.reference, "procedure": procedure.slug, "version": version.number},
     )
-    _notify(case, "case.submitted", {"tracking_code": code}, actor)
+    if notify:
+        _notify(case, "case.submitted", {"tracking_code": code}, actor)
     return Submission(case=case, tracking_code=code, created=True)
 
 
 @transaction.atomic
 def apply_transition(
-    *, case: Case, transition_key: str, actor: Any, comment: str = "", request: HttpRequest | None = None
+    *,
+    case: Case,
+    transition_key: str,
+    actor: Any,
+    comment: str = "",
+    request: HttpRequest | None = None,
+    at: Any = None,
+    notify: bool = True,
 ) -> Case:
-    """Move the case along one transition of its own version's workflow."""
+    """Move the case along one transition of its own version's workflow.
+
+    ``at`` backdates the step (imports of past cases only); ``notify=False`` sends nothing.
+    """
     case = Case.objects.select_for_update().select_related("version", "organisation").get(pk=case.pk)
     workflow = Workflow.from_json(case.version.workflow)
     transition = workflow.transition(case.status, transition_key)
@@ -230,7 +253,7 @@ def apply_transition(
         raise CaseError("Un commentaire est obligatoire pour cette action : il sera communiqué au demandeur.")
     before = case.status
     target = workflow.status(transition.target)
-    now = timezone.now()
+    now = at or timezone.now()
     case.status, case.status_label, case.is_open = target.key, target.label, not target.final
     case.closed_at = now if target.final else None
     case.last_activity_at = now
@@ -245,6 +268,7 @@ def apply_transition(
         status_before=before,
         status_after=target.key,
         data={"transition": transition.key},
+        at=now,
     )
     record_event(
         action="case.transition",
@@ -255,7 +279,7 @@ def apply_transition(
         before={"status": before},
         after={"status": target.key, "transition": transition.key},
     )
-    if target.visible and any(a.get("type") == "notify_citizen" for a in transition.actions):
+    if notify and target.visible and any(a.get("type") == "notify_citizen" for a in transition.actions):
         _notify(case, "case.status_changed", {"status": target.label_for_citizen, "comment": comment.strip()}, actor)
     return case
 
@@ -392,4 +416,289 @@ __all__ = [
     "reply_as_citizen",
     "submit_case",
     "tracking_code_matches",
+]
+
+
+@transaction.atomic
+def add_document_as_citizen(*, case: Case, upload: CheckedUpload, actor: Any) -> CaseDocument:
+    """The requester adds a document to an open case (asked-for piece, or anything useful).
+
+    ``actor`` is the logged-in requester, or None when the case was unlocked by its tracking code.
+    """
+    if not case.is_open:
+        raise CaseError(
+            "Cette demande est close : vous ne pouvez plus y ajouter de document. Faites une nouvelle demande."
+        )
+    document = add_document(case=case, upload=upload, actor=actor)
+    # add_document journals the file; the case moves up in the agents' "last activity" sort.
+    Case.objects.filter(pk=case.pk).update(last_activity_at=timezone.now())
+    return document
+
+
+# --- Back office: transfer, links, messages with attachments, bulk actions, canned responses ---
+
+
+def _who(user: Any) -> str:
+    return (user.get_full_name() or user.email) if user is not None else "personne"
+
+
+def transfer_targets(organisation: Organisation) -> list[Organisation]:
+    """The other communes of the same EPCI, to which a case can be handed over (horizontally)."""
+    if organisation.parent_id:
+        return list(Organisation.objects.filter(parent_id=organisation.parent_id).exclude(pk=organisation.pk))
+    return list(Organisation.objects.filter(parent=organisation))
+
+
+@transaction.atomic
+def transfer_case(
+    *,
+    case: Case,
+    reason: str,
+    actor: Any,
+    department: Department | None = None,
+    organisation: Organisation | None = None,
+    request: HttpRequest | None = None,
+) -> Case:
+    """Hand the case over to another department, or to another commune of the same EPCI.
+
+    The case keeps its reference and tracking code (one case, one reference for its whole life;
+    prefixes are unique, so the reference cannot clash in the new commune). Moving to another
+    commune makes it that commune's case: its agents see it, the first commune's no longer do,
+    the requester follows it on the new commune's site and is told so by email. The assignee is
+    cleared (the new team dispatches it). The reason stays internal.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise CaseError("Indiquez le motif du transfert.")
+    case = Case.objects.select_for_update().select_related("organisation", "department", "procedure").get(pk=case.pk)
+    if not case.is_open:
+        raise CaseError("Cette demande est close : elle ne peut plus être transférée.")
+    source = case.organisation
+    target = organisation if organisation is not None else source
+    if target.pk != source.pk:
+        if target.pk not in {o.pk for o in transfer_targets(source)}:
+            raise CaseError("Une demande ne peut être transférée qu'à une autre commune de la même intercommunalité.")
+        if department is not None and department.organisation_id != target.pk:
+            raise CaseError("Ce service n'appartient pas à la commune destinataire.")
+        department = department or department_for(case.procedure, target)
+    else:
+        if department is None:
+            raise CaseError("Choisissez le service ou la commune destinataire.")
+        if department.organisation_id != source.pk or not department.is_active:
+            raise CaseError("Ce service n'appartient pas à cette collectivité.")
+        if department.pk == case.department_id:
+            raise CaseError("La demande est déjà traitée par ce service.")
+    before = {"organisation": source.pk, "department": case.department_id, "assigned_to": case.assigned_to_id}
+    from_department = case.department.name if case.department else ""
+    case.organisation = target
+    case.department = department
+    case.assigned_to = None
+    case.last_activity_at = timezone.now()
+    case.save(update_fields=["organisation", "department", "assigned_to", "last_activity_at"])
+    if target.pk != source.pk:
+        # The timeline and files now belong to the receiving commune, like the case.
+        CaseEvent.objects.filter(case=case).update(organisation=target)
+        CaseDocument.objects.filter(case=case).update(organisation=target)
+        title = f"Demande transmise à {target.name}"
+    else:
+        title = f"Demande transmise au service {department.name}"  # type: ignore[union-attr]
+    _add_event(
+        case,
+        kind=EventKind.TRANSFERRED,
+        title=title,
+        actor=actor,
+        data={"reason": reason, "from_organisation": source.name, "from_department": from_department},
+    )
+    after = {"organisation": target.pk, "department": case.department_id, "reason": reason}
+    record_event(
+        action="case.transferred",
+        actor=actor,
+        organisation=source,
+        obj=case,
+        request=request,
+        before=before,
+        after=after,
+    )
+    if target.pk != source.pk:
+        record_event(
+            action="case.transferred_in", actor=actor, organisation=target, obj=case, before=before, after=after
+        )
+        _notify(
+            case,
+            "case.status_changed",
+            {
+                "status": f"transmise à {target.name}",
+                "comment": f"Votre demande est désormais traitée par {target.name}. Elle garde sa référence.",
+            },
+            actor,
+        )
+    return case
+
+
+@transaction.atomic
+def link_cases(*, case: Case, other: Case, actor: Any, request: HttpRequest | None = None) -> CaseLink:
+    """Link two cases of the same organisation (shown on both case pages)."""
+    if other.pk == case.pk:
+        raise CaseError("Une demande ne peut pas être liée à elle-même.")
+    if other.organisation_id != case.organisation_id:
+        raise CaseError("On ne peut lier que des demandes de la même collectivité.")
+    if CaseLink.objects.filter(
+        models.Q(from_case=case, to_case=other) | models.Q(from_case=other, to_case=case)
+    ).exists():
+        raise CaseError(f"Cette demande est déjà liée à {other.reference}.")
+    link = CaseLink.objects.create(
+        organisation_id=case.organisation_id,
+        from_case=case,
+        to_case=other,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    for one, two in ((case, other), (other, case)):
+        _add_event(one, kind=EventKind.LINKED, title=f"Liée à la demande {two.reference}", actor=actor, visible=False)
+    record_event(
+        action="case.linked",
+        actor=actor,
+        organisation=case.organisation,
+        obj=case,
+        request=request,
+        after={"linked_to": other.reference},
+    )
+    return link
+
+
+@transaction.atomic
+def unlink_cases(*, case: Case, other: Case, actor: Any, request: HttpRequest | None = None) -> None:
+    deleted, _ = CaseLink.objects.filter(
+        models.Q(from_case=case, to_case=other) | models.Q(from_case=other, to_case=case)
+    ).delete()
+    if not deleted:
+        raise CaseError(f"Cette demande n'est pas liée à {other.reference}.")
+    for one, two in ((case, other), (other, case)):
+        _add_event(one, kind=EventKind.LINKED, title=f"N'est plus liée à {two.reference}", actor=actor, visible=False)
+    record_event(
+        action="case.unlinked",
+        actor=actor,
+        organisation=case.organisation,
+        obj=case,
+        request=request,
+        before={"linked_to": other.reference},
+    )
+
+
+@transaction.atomic
+def message_citizen_with_document(
+    *, case: Case, text: str, actor: Any, upload: CheckedUpload | None = None, channel: str = Channel.EMAIL
+) -> CaseEvent:
+    """A message to the requester with an optional attachment, delivered into the citizen's space."""
+    if not text.strip():
+        raise CaseError("Le message est vide.")
+    document = add_document(case=case, upload=upload, actor=actor) if upload is not None else None
+    event = message_citizen(case=case, text=text, actor=actor, channel=channel)
+    if document is not None:
+        event.data = {"document": document.pk}
+        event.save(update_fields=["data"])
+    return event
+
+
+@transaction.atomic
+def bulk_assign(*, cases: list[Case], agent: Any, actor: Any, request: HttpRequest | None = None) -> list[Case]:
+    """Give every selected case to one agent (all or nothing)."""
+    if not cases:
+        raise CaseError("Sélectionnez au moins une demande.")
+    return [assign_case(case=case, agent=agent, actor=actor, request=request) for case in cases]
+
+
+@transaction.atomic
+def bulk_apply_transition(
+    *, cases: list[Case], transition_key: str, actor: Any, comment: str = "", request: HttpRequest | None = None
+) -> list[Case]:
+    """Apply one workflow action to every selected case, or to none if it is impossible for one of them."""
+    if not cases:
+        raise CaseError("Sélectionnez au moins une demande.")
+    workflows: dict[int, Workflow] = {}
+    impossible: list[str] = []
+    needs_comment = False
+    for case in cases:
+        if case.version_id not in workflows:
+            workflows[case.version_id] = Workflow.from_json(case.version.workflow)
+        try:
+            transition = workflows[case.version_id].transition(case.status, transition_key)
+        except IllegalTransition:
+            impossible.append(case.reference)
+            continue
+        needs_comment = needs_comment or transition.requires_comment
+    if impossible:
+        raise CaseError(
+            "Cette action n'est pas possible pour "
+            + ("la demande " if len(impossible) == 1 else "les demandes ")
+            + ", ".join(impossible)
+            + " (étape actuelle incompatible). Aucune demande n'a été modifiée."
+        )
+    if needs_comment and not comment.strip():
+        raise CaseError("Un commentaire est obligatoire pour cette action : il sera communiqué aux demandeurs.")
+    return [
+        apply_transition(case=case, transition_key=transition_key, actor=actor, comment=comment, request=request)
+        for case in cases
+    ]
+
+
+def _check_canned(organisation: Organisation, title: str, text: str, exclude: int | None = None) -> None:
+    if not title.strip() or not text.strip():
+        raise CaseError("Le titre et le texte sont obligatoires.")
+    clash = CannedResponse.objects.filter(organisation=organisation, title=title.strip())
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude)
+    if clash.exists():
+        raise CaseError("Une réponse type porte déjà ce titre.")
+
+
+@transaction.atomic
+def create_canned_response(*, organisation: Organisation, title: str, text: str, actor: Any) -> CannedResponse:
+    _check_canned(organisation, title, text)
+    canned = CannedResponse.objects.create(organisation=organisation, title=title.strip(), text=text.strip())
+    record_event(
+        action="canned_response.created", actor=actor, organisation=organisation, obj=canned, after={"title": title}
+    )
+    return canned
+
+
+@transaction.atomic
+def update_canned_response(*, canned: CannedResponse, title: str, text: str, actor: Any) -> CannedResponse:
+    _check_canned(canned.organisation, title, text, exclude=canned.pk)
+    before = {"title": canned.title, "text": canned.text}
+    canned.title, canned.text = title.strip(), text.strip()
+    canned.save(update_fields=["title", "text", "updated_at"])
+    record_event(
+        action="canned_response.updated",
+        actor=actor,
+        organisation=canned.organisation,
+        obj=canned,
+        before=before,
+        after={"title": canned.title, "text": canned.text},
+    )
+    return canned
+
+
+@transaction.atomic
+def delete_canned_response(*, canned: CannedResponse, actor: Any) -> None:
+    record_event(
+        action="canned_response.deleted",
+        actor=actor,
+        organisation=canned.organisation,
+        obj=canned,
+        before={"title": canned.title, "text": canned.text},
+    )
+    canned.delete()
+
+
+__all__ += [
+    "bulk_apply_transition",
+    "bulk_assign",
+    "create_canned_response",
+    "delete_canned_response",
+    "link_cases",
+    "message_citizen_with_document",
+    "transfer_case",
+    "transfer_targets",
+    "unlink_cases",
+    "update_canned_response",
 ]

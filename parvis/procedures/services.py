@@ -105,3 +105,56 @@ def publish_procedure(*, procedure: Procedure, actor: Any) -> ProcedureVersion:
         after={"version": version.number},
     )
     return version
+
+
+@transaction.atomic
+def adopt_procedure(
+    *,
+    organisation: Organisation,
+    procedure: Procedure,
+    actor: Any,
+    department: Any = None,
+    hidden: bool = False,
+    fee_cents: int | None = None,
+    instructions: str = "",
+) -> Any:
+    """A commune takes (or hides) one of its EPCI's shared procedures, with its own settings; no copy."""
+    from parvis.procedures.models import ProcedureAdoption
+
+    if procedure.organisation_id != organisation.parent_id:
+        raise ProcedureError("Seules les démarches de votre intercommunalité peuvent être adoptées.")
+    if department is not None and department.organisation_id != organisation.pk:
+        raise ProcedureError("Le service choisi n'appartient pas à votre collectivité.")
+    adoption, created = ProcedureAdoption.objects.update_or_create(
+        organisation=organisation,
+        procedure=procedure,
+        defaults={"department": department, "is_hidden": hidden, "fee_cents": fee_cents, "instructions": instructions},
+    )
+    record_event(
+        action="procedure.adopted" if created else "procedure.adoption_changed",
+        actor=actor,
+        organisation=organisation,
+        obj=procedure,
+        after={"hidden": hidden, "department": department.pk if department else None},
+    )
+    return adoption
+
+
+def install_ready_catalogue(*, organisation: Organisation, actor: Any) -> list[Procedure]:
+    """Create and publish the ready catalogue in ``organisation`` (skipping procedures it already has)."""
+    from parvis.procedures.ready_catalogue import READY_CATALOGUE
+
+    installed = []
+    existing = set(organisation.procedures.values_list("slug", flat=True))
+    departments = {d.slug: d for d in organisation.departments.all()}
+    for entry in READY_CATALOGUE:
+        if entry["slug"] in existing:
+            continue
+        data = {k: v for k, v in entry.items() if k not in {"form", "workflow", "department_slug"}}
+        data["department"] = departments.get(entry["department_slug"])
+        procedure = create_procedure(
+            organisation=organisation, data=data, form=entry["form"], workflow=entry["workflow"], actor=actor
+        )
+        publish_procedure(procedure=procedure, actor=actor)
+        installed.append(procedure)
+    return installed

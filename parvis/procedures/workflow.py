@@ -195,3 +195,97 @@ def default_workflow() -> dict[str, Any]:
             },
         ],
     }
+
+
+def delivery_workflow(delivered_label: str = "Document délivré") -> dict[str, Any]:
+    """For requests whose answer is a document sent out (copies of civil-status records, certificates)."""
+    data = default_workflow()
+    for status in data["statuses"]:
+        if status["key"] == "accepted":
+            status["label"] = delivered_label
+    for transition in data["transitions"]:
+        if transition["key"] == "accept":
+            transition["label"] = "Délivrer"
+    return data
+
+
+def intervention_workflow() -> dict[str, Any]:
+    """For reports and intervention requests: planned, then done by the field team."""
+    notify = {"type": "notify_citizen"}
+    return {
+        "initial": "received",
+        "statuses": [
+            {"key": "received", "label": "Reçue", "colour": "#1f4e8c"},
+            {"key": "planned", "label": "Intervention programmée", "colour": "#8a5a00"},
+            {"key": "done", "label": "Intervention réalisée", "final": True, "colour": "#116329"},
+            {
+                "key": "not_competent",
+                "label": "Transmise au gestionnaire compétent",
+                "final": True,
+                "colour": "#4a4a4a",
+            },
+            {"key": "closed", "label": "Classée sans suite", "final": True, "colour": "#4a4a4a"},
+        ],
+        "transitions": [
+            {
+                "key": "plan",
+                "label": "Programmer l'intervention",
+                "from": ["received"],
+                "to": "planned",
+                "actions": [notify],
+            },
+            {
+                "key": "done",
+                "label": "Marquer comme réalisée",
+                "from": ["received", "planned"],
+                "to": "done",
+                "actions": [notify],
+            },
+            {
+                "key": "forward",
+                "label": "Transmettre au gestionnaire compétent",
+                "from": ["received", "planned"],
+                "to": "not_competent",
+                "requires_comment": True,
+                "actions": [notify],
+            },
+            {
+                "key": "close",
+                "label": "Classer sans suite",
+                "from": ["received", "planned"],
+                "to": "closed",
+                "requires_comment": True,
+                "actions": [notify],
+            },
+        ],
+    }
+
+
+def answer_workflow() -> dict[str, Any]:
+    """For questions and complaints: answered, then closed."""
+    notify = {"type": "notify_citizen"}
+    return {
+        "initial": "received",
+        "statuses": [
+            {"key": "received", "label": "Reçue", "colour": "#1f4e8c"},
+            {"key": "in_progress", "label": "En cours de traitement", "colour": "#8a5a00"},
+            {"key": "answered", "label": "Réponse apportée", "final": True, "colour": "#116329"},
+        ],
+        "transitions": [
+            {
+                "key": "start",
+                "label": "Prendre en charge",
+                "from": ["received"],
+                "to": "in_progress",
+                "actions": [notify],
+            },
+            {
+                "key": "answer",
+                "label": "Répondre et clore",
+                "from": ["received", "in_progress"],
+                "to": "answered",
+                "requires_comment": True,
+                "actions": [notify],
+            },
+        ],
+    }
