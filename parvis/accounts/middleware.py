@@ -10,7 +10,15 @@ from django.utils.http import urlencode
 from parvis.accounts.access import has_any_membership
 
 OTP_SESSION_KEY = "parvis_otp_verified"
-_EXEMPT_PREFIXES = ("/static/", "/media/", "/healthz", "/compte/deconnexion/", "/compte/double-authentification/")
+# /theme.css: the second-factor page itself needs the organisation's colours.
+_EXEMPT_PREFIXES = (
+    "/static/",
+    "/media/",
+    "/theme.css",
+    "/healthz",
+    "/compte/deconnexion/",
+    "/compte/double-authentification/",
+)
 
 
 def needs_second_factor(user: Any) -> bool:
