@@ -62,7 +62,7 @@ def check_calendar(calendar: str) -> str:
     return str(calendar)
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=4096)
 def _holidays(calendar: str, year: int) -> dict[date, str]:
     entries = holidays.France(subdiv=SUBDIVISIONS[calendar], years=year, language="fr")
     return dict(entries.items())

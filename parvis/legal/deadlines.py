@@ -253,6 +253,8 @@ def add_months(day: date, months: int) -> tuple[date, bool]:
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     month += 1
+    if not 1 <= year <= 9999:
+        raise OverflowError("date value out of range")
     last = _calendar.monthrange(year, month)[1]
     return date(year, month, min(day.day, last)), day.day > last
 

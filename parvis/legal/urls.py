@@ -1,4 +1,8 @@
+from django.urls import path
+
+from parvis.legal import views
+
 app_name = "legal"
-urlpatterns: list = [
-    # The agents' deadline calculator page is added here.
+urlpatterns = [
+    path("backoffice/calcul-delais/", views.calculator, name="calculator"),
 ]
