@@ -6,8 +6,14 @@ from typing import Any
 
 from django import forms
 
-from parvis.legal.deadlines import DeadlineResult, Incompleteness, compute_deadline, parse_date, recourse_deadline
-from parvis.legal.deadlines import RecourseDeadline
+from parvis.legal.deadlines import (
+    DeadlineResult,
+    Incompleteness,
+    RecourseDeadline,
+    compute_deadline,
+    parse_date,
+    recourse_deadline,
+)
 from parvis.legal.enums import Calendar, PeriodUnit, SilenceRule
 from parvis.legal.errors import LegalInputError
 

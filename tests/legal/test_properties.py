@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar as _calendar
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -97,7 +97,11 @@ def test_an_sva_piece_still_missing_means_no_date(received, delay):
     assert result.last_day is None and result.decision_date is None and result.waiting_for_pieces
 
 
-@given(st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(timezone.utc)))
+# hypothesis wants naive bounds and applies the time zone itself.
+NAIVE_BOUNDS = {"min_value": datetime(1990, 1, 1), "max_value": datetime(2100, 1, 1)}  # noqa: DTZ001
+
+
+@given(st.datetimes(**NAIVE_BOUNDS, timezones=st.just(UTC)))
 def test_a_timestamp_counts_as_its_paris_date(moment):
     local_day = moment.astimezone(PARIS).date()
     assert compute(moment, "sva", (2, "months")).last_day == compute(local_day, "sva", (2, "months")).last_day

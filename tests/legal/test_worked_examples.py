@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from parvis.legal.deadlines import Incompleteness, compute_deadline
-from parvis.legal.deadlines import PARIS
+from parvis.legal.deadlines import PARIS, Incompleteness, compute_deadline
 
 D = date.fromisoformat
 
@@ -123,9 +122,7 @@ def test_a_decision_date_on_a_month_end_differs_from_what_demarches_simplifiees_
 
 def test_a_utc_timestamp_after_midnight_in_paris_counts_as_the_next_day():
     # 23:30 UTC on 14 March is 00:30 on 15 March in Paris.
-    result = compute_deadline(
-        received=datetime(2025, 3, 14, 23, 30, tzinfo=timezone.utc), rule="sva", period=2, unit="months"
-    )
+    result = compute_deadline(received=datetime(2025, 3, 14, 23, 30, tzinfo=UTC), rule="sva", period=2, unit="months")
     assert result.received == D("2025-03-15") and result.last_day == D("2025-05-15")
     assert "à 00 h 30 (heure de Paris)" in result.explanation[0]
 
