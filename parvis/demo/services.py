@@ -114,6 +114,51 @@ def _ensure_totp(user: User) -> None:
         enrol_agent_with_secret(user=user, secret_base32=T.DEMO_TOTP_SECRET, actor=None)
 
 
+# Which department of each commune processes the ready catalogue's procedures (by department slug).
+DEPARTMENT_FALLBACKS = {
+    "admiville": {"collecte-dechets": "voirie", "services-techniques": "voirie"},
+    "saint-admi": {
+        "etat-civil": "accueil",
+        "scolaire": "accueil",
+        "urbanisme": "accueil",
+        "culture-sport": "accueil",
+        "voirie": "services-techniques",
+        "collecte-dechets": "services-techniques",
+    },
+}
+HISTORY_SIZES = {"admiville": 400, "saint-admi": 150, "admi-les-bois": 40}
+
+
+def _load_catalogue_and_history(report: LoadReport, organisations: dict[str, Organisation]) -> None:
+    from parvis.demo.history import generate_history
+    from parvis.procedures.ready_catalogue import READY_CATALOGUE
+    from parvis.procedures.services import adopt_procedure, install_ready_catalogue
+
+    epci = organisations["val-d-admi"]
+    installed = install_ready_catalogue(organisation=epci, actor=None)
+    if installed:
+        report.created.append(f"catalogue prêt à l'emploi ({len(installed)} démarches)")
+    wanted = {entry["slug"]: entry["department_slug"] for entry in READY_CATALOGUE}
+    for slug, commune in organisations.items():
+        if commune.is_epci:
+            continue
+        departments = {d.slug: d for d in commune.departments.all()}
+        fallbacks = DEPARTMENT_FALLBACKS.get(slug, {})
+        for procedure in epci.procedures.exclude(adoptions__organisation=commune):
+            wanted_slug = wanted.get(procedure.slug, "")
+            department = (
+                departments.get(wanted_slug)
+                or departments.get(fallbacks.get(wanted_slug, ""))
+                or next(iter(departments.values()), None)
+            )
+            adopt_procedure(organisation=commune, procedure=procedure, department=department, actor=None)
+        made = generate_history(
+            organisation=commune, count=HISTORY_SIZES.get(slug, 50), actor=None, seed=sum(map(ord, slug))
+        )
+        if made:
+            report.created.append(f"{made} demandes passées ({commune.name})")
+
+
 @transaction.atomic
 def load_demo() -> LoadReport:
     """Create or complete the demo territory, its departments and the personas of PRODUCT §7."""
@@ -143,6 +188,11 @@ def load_demo() -> LoadReport:
     )
     if created:
         report.created.append(f"profil association {association_name}")
+    _load_catalogue_and_history(report, organisations)
+    from parvis.demo.history import generate_citizen_cases
+
+    if generate_citizen_cases(citizen=citizen, organisation=organisations["admiville"]):
+        report.created.append("demandes de Camille Martin")
     if report.changed:
         record_event(
             action="demo.loaded",

@@ -30,7 +30,10 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         report = load_demo()
         if report.changed:
-            self.stdout.write(f"Territoire de démonstration chargé ({len(report.created)} éléments créés).")
+            n = len(report.created)
+            self.stdout.write(
+                f"Territoire de démonstration chargé ({n} élément{'s' if n > 1 else ''} créé{'s' if n > 1 else ''})."
+            )
         else:
             self.stdout.write("Territoire de démonstration déjà à jour.")
         self.print_welcome(options["port"])
@@ -53,10 +56,7 @@ class Command(BaseCommand):
         for email, page in T.LANDINGS.items():
             w(f"  {email:32} → {page.replace(':8000', ':' + port)}")
         w(f"Double authentification des agents : secret TOTP {T.DEMO_TOTP_SECRET} (démo uniquement),")
-        w(
-            "  à saisir dans une application d'authentification, ou : uv run python -c \"import pyotp; "
-            f"print(pyotp.TOTP('{T.DEMO_TOTP_SECRET}').now())\""
-        )
+        w("  à saisir dans une application d'authentification ; code du moment : uv run parvis demo_totp")
         w("")
 
     def serve(self, addr: str, port: str) -> None:

@@ -1,0 +1,15 @@
+"""``parvis demo_totp``: print the current second-factor code of the demo agents."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from parvis.accounts.services import current_totp_code
+from parvis.demo.territory import DEMO_TOTP_SECRET
+
+
+class Command(BaseCommand):
+    help = "Print the current TOTP code for the demo agents' secret (demo only)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write(current_totp_code(DEMO_TOTP_SECRET))
