@@ -81,23 +81,30 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     def save_formset(self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool) -> None:
         organisation = form.instance
+        # The admin's change message reads these three lists.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline_form in formset.forms:
-            if not hasattr(inline_form, "cleaned_data") or not inline_form.cleaned_data:
+            if not getattr(inline_form, "cleaned_data", None):
                 continue
             instance = inline_form.instance
             if inline_form.cleaned_data.get("DELETE"):
                 if instance.pk is not None:
+                    formset.deleted_objects.append(instance)
                     services.delete_hostname(hostname=instance, actor=_actor(request))
                 continue
             if not inline_form.has_changed():
                 continue
-            services.save_hostname(
+            saved = services.save_hostname(
                 organisation=organisation,
                 hostname=inline_form.cleaned_data["hostname"],
                 is_primary=inline_form.cleaned_data.get("is_primary", False),
                 actor=_actor(request),
                 instance=instance if instance.pk is not None else None,
             )
+            if instance.pk is None:
+                formset.new_objects.append(saved)
+            else:
+                formset.changed_objects.append((saved, inline_form.changed_data))
 
 
 @admin.register(Department)

@@ -12,6 +12,7 @@ from parvis.accounts.enums import Role
 # (url name, label, roles allowed — empty means every agent)
 BACKOFFICE_MENU: list[tuple[str, str, set[str]]] = [
     ("organisations:backoffice", "Tableau de bord", set()),
+    ("cases:queue", "Demandes", set()),
     ("notifications:outbox", "Courriels et SMS envoyés", {Role.ADMIN, Role.FRONT_OFFICE, Role.BACK_OFFICE}),
     ("audit:journal", "Journal", {Role.ADMIN}),
     ("legal:calculator", "Calcul des délais", set()),
