@@ -7,6 +7,7 @@ back change never sends a message.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import enum
 from dataclasses import dataclass
@@ -395,8 +396,34 @@ def unlock_account(*, user: User, actor: User | None, request: HttpRequest | Non
 # --- Second factor (TOTP, RFC 6238) --------------------------------------------------------
 
 
+# New secrets have 160 bits (pyotp.random_base32). Known secrets given to ``enrol_agent_with_secret``
+# may be as short as 80 bits: the demo secret of PRODUCT §7 (DEMOPARVISAGENTS) is, and every
+# authenticator app accepts it, while pyotp ≥ 2.10 refuses keys under 112 bits.
+MIN_SECRET_BYTES = 10
+
+
+class _TOTP(pyotp.TOTP):
+    """pyotp's TOTP with our own minimum key length (see MIN_SECRET_BYTES)."""
+
+    def byte_secret(self) -> bytes:
+        secret = self.secret.upper()
+        decoded = base64.b32decode(secret + "=" * (-len(secret) % 8))
+        if len(decoded) < MIN_SECRET_BYTES:
+            raise ValueError("TOTP secrets must have at least 80 bits.")
+        return decoded
+
+
+def _totp_for_secret(secret: str) -> pyotp.TOTP:
+    return _TOTP(secret, digits=TOTP_DIGITS, interval=TOTP_INTERVAL)
+
+
 def _totp(device: TOTPDevice) -> pyotp.TOTP:
-    return pyotp.TOTP(device.secret, digits=TOTP_DIGITS, interval=TOTP_INTERVAL)
+    return _totp_for_secret(device.secret)
+
+
+def totp_code(*, secret_base32: str, at: dt.datetime | None = None) -> str:
+    """The current code for a secret (demo hints and tests; works for the 80-bit demo secret)."""
+    return _totp_for_secret("".join(secret_base32.split())).at(at or timezone.now())
 
 
 def provisioning_uri(*, device: TOTPDevice, issuer: str) -> str:
@@ -488,7 +515,7 @@ def verify_totp(*, user: User, code: str) -> bool:
 def enrol_agent_with_secret(*, user: User, secret_base32: str, actor: User | None) -> TOTPDevice:
     """Create (or reset to) a confirmed device with a known secret — used by the demo loader."""
     secret = "".join(secret_base32.split()).upper()
-    pyotp.TOTP(secret).now()  # raises on an invalid base32 secret
+    _totp_for_secret(secret)  # raises ValueError (binascii.Error) on an invalid or too short secret
     device, created = TOTPDevice.objects.select_for_update().get_or_create(user=user, defaults={"secret": secret})
     if created or device.secret != secret or device.confirmed_at is None:
         device.secret = secret
@@ -707,3 +734,8 @@ def remove_profile(*, profile: Profile, actor: User, request: HttpRequest | None
         request=request,
     )
     profile.delete()
+
+
+def current_totp_code(secret_base32: str) -> str:
+    """The code an authenticator app shows right now for this secret (demo helper and tests)."""
+    return _totp_for_secret(secret_base32).now()
