@@ -48,4 +48,5 @@ class UrlCase:
     method: Literal["get", "post"] = "get"
     data: dict[str, Any] = field(default_factory=dict)  # POST body for method="post"
     tenant_scoped: bool = True  # False for pages that are the same everywhere (healthz, theme...)
+    redirect: bool = False  # a GET that answers allowed visitors with a redirect (e.g. the post-login landing)
     note: str = ""
