@@ -170,3 +170,21 @@ def test_an_administrator_sends_themselves_a_test_email(territory, admin_a):
     assert message.to == admin_a.email
     assert "http://commune-a.localhost:8000/" in message.body_text
     assert response["Location"] == reverse("notifications:message_detail", args=[message.pk])
+
+
+def test_every_shipped_template_is_editable_and_renders_with_its_sample(territory):
+    from parvis.notifications.queries import sample_context
+    from parvis.notifications.rendering import default_source, render_sources
+
+    events = known_events()
+    assert len(events) >= 1
+    for info in events:
+        for channel in info.channels:
+            subject, body = default_source(info.event, channel)
+            assert check_source(subject) is None, (info.event, channel)
+            assert check_source(body) is None, (info.event, channel)
+            rendered = render_sources(
+                subject=subject, body=body, channel=channel, context=sample_context(info, territory.commune_a)
+            )
+            assert rendered.body_text.strip(), (info.event, channel)
+            assert (channel == "sms") or rendered.subject, (info.event, channel)
