@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest
 
 from parvis.accounts.access import memberships_in
 from parvis.accounts.enums import Role
-from parvis.cases.models import Case, CaseQuerySet
+from parvis.cases.models import Case, CaseDocument, CaseQuerySet
 from parvis.cases.services import tracking_code_matches
 
 
@@ -78,3 +78,52 @@ def get_case_by_tracking_code(request: HttpRequest, reference: str, code: str) -
     if case is None or not tracking_code_matches(case, code):
         raise Http404("Aucune demande ne correspond à cette référence et à ce code de suivi.")
     return case
+
+
+def cases_for_citizen(request: HttpRequest) -> CaseQuerySet:
+    """The logged-in user's cases filed with the current organisation ("Mes demandes").
+
+    One account serves the whole territory, but each commune shows only its own cases.
+    """
+    organisation = getattr(request, "organisation", None)
+    if organisation is None or not request.user.is_authenticated:
+        return Case.objects.none()
+    return Case.objects.filter(organisation=organisation, requester=request.user)
+
+
+# Cases unlocked in this browser session with their reference and tracking code (ids).
+TRACKED_CASES_SESSION_KEY = "parvis_tracked_cases"
+TRACKED_CASES_MAX = 20
+
+
+def remember_tracked_case(request: HttpRequest, case: Case) -> None:
+    """Remember in the session that its holder gave this case's tracking code."""
+    tracked = [pk for pk in request.session.get(TRACKED_CASES_SESSION_KEY, []) if pk != case.pk]
+    request.session[TRACKED_CASES_SESSION_KEY] = [*tracked, case.pk][-TRACKED_CASES_MAX:]
+
+
+def get_tracked_case(request: HttpRequest, reference: str) -> Case:
+    """A case of the current organisation unlocked in this session by its tracking code (404 otherwise)."""
+    organisation = getattr(request, "organisation", None)
+    unlocked = request.session.get(TRACKED_CASES_SESSION_KEY, [])
+    case = None
+    if organisation is not None and unlocked:
+        case = (
+            Case.objects.select_related("procedure", "version")
+            .filter(organisation=organisation, reference=reference, pk__in=unlocked)
+            .first()
+        )
+    if case is None:
+        raise Http404("Demande introuvable : saisissez de nouveau sa référence et son code de suivi.")
+    return case
+
+
+def get_document_for_requester(case: Case, pk: int) -> CaseDocument:
+    """A document of ``case`` that its requester may download (404 for internal documents).
+
+    ``case`` must come from ``get_case_for_citizen`` or ``get_tracked_case``.
+    """
+    document = case.documents.filter(pk=pk, visible_to_citizen=True).first()
+    if document is None:
+        raise Http404("Document introuvable.")
+    return document

@@ -1,7 +1,27 @@
 from django.urls import path  # noqa: F401 - the citizen and back-office helpers add their routes
 
+from parvis.cases.views import citizen
+
 app_name = "cases"
 urlpatterns: list = [
     # Citizen side (cases/views/citizen.py): /mon-espace/demandes/..., /suivi/...
+    path("mon-espace/demandes/", citizen.my_cases, name="my_cases"),
+    path("mon-espace/demandes/<str:reference>/", citizen.my_case, name="my_case"),
+    path("mon-espace/demandes/<str:reference>/repondre/", citizen.my_case_reply, name="my_case_reply"),
+    path(
+        "mon-espace/demandes/<str:reference>/documents/ajouter/",
+        citizen.my_case_add_document,
+        name="my_case_add_document",
+    ),
+    path("mon-espace/demandes/<str:reference>/documents/<int:pk>/", citizen.my_document, name="my_document"),
+    path("suivi/", citizen.track, name="track"),
+    path("suivi/<str:reference>/", citizen.tracked_case, name="tracked_case"),
+    path("suivi/<str:reference>/repondre/", citizen.tracked_case_reply, name="tracked_case_reply"),
+    path(
+        "suivi/<str:reference>/documents/ajouter/",
+        citizen.tracked_case_add_document,
+        name="tracked_case_add_document",
+    ),
+    path("suivi/<str:reference>/documents/<int:pk>/", citizen.tracked_document, name="tracked_document"),
     # Back office (cases/views/backoffice.py): /backoffice/demandes/...
 ]

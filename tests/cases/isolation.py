@@ -1,0 +1,82 @@
+"""How to visit every URL of the cases app (see tests/isolation.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from parvis.cases.models import Case, CaseDocument
+from parvis.cases.services import add_document, submit_case
+from parvis.lib.uploads import check_upload
+from tests.factories import published_procedure
+from tests.isolation import Built, UrlCase
+
+# --- Citizen side (parvis/cases/views/citizen.py) ---------------------------------------------
+
+CITIZEN_CASE_MARKER = "Objet réservé à la demande de A"
+CITIZEN_DOCUMENT_NAME = "piece-reservee-a"
+
+
+def _citizen_case_of_a(territory: Any) -> Case:
+    procedure = published_procedure(
+        territory.commune_a, actor=territory.admin_a, department=territory.department_a, slug="isolation-citoyen"
+    )
+    return submit_case(
+        organisation=territory.commune_a,
+        procedure=procedure,
+        answers={"objet": CITIZEN_CASE_MARKER},
+        requester=territory.citizen,
+        requester_name="Camille Martin",
+        requester_email=territory.citizen.email,
+        actor=territory.citizen,
+    ).case
+
+
+def _citizen_document_of_a(territory: Any) -> tuple[Case, CaseDocument]:
+    case = _citizen_case_of_a(territory)
+    upload = check_upload(SimpleUploadedFile(f"{CITIZEN_DOCUMENT_NAME}.pdf", b"%PDF-1.4 contenu de A"))
+    return case, add_document(case=case, upload=upload, actor=territory.citizen)
+
+
+def _my_cases(territory: Any) -> Built:
+    return Built(marker=_citizen_case_of_a(territory).reference)
+
+
+def _my_case(territory: Any) -> Built:
+    return Built(kwargs={"reference": _citizen_case_of_a(territory).reference}, marker=CITIZEN_CASE_MARKER)
+
+
+def _my_document(territory: Any) -> Built:
+    case, document = _citizen_document_of_a(territory)
+    return Built(kwargs={"reference": case.reference, "pk": document.pk}, marker="contenu de A")
+
+
+UNLOCKED_NOTE = (
+    "Unlocked by the case's tracking code in the session: 404 for everybody who did not give the code "
+    "(no persona here has it), the owner included. Audience 'demo' only because its expectations "
+    "(404 for all, on A's and B's hosts) are exactly that; the unlocked path is tested in "
+    "tests/cases/test_citizen_tracking.py."
+)
+
+CITIZEN_CASES = [
+    UrlCase("cases:my_cases", "citizen", build=_my_cases),
+    UrlCase("cases:my_case", "citizen", build=_my_case),
+    UrlCase("cases:my_case_reply", "citizen", build=_my_case, method="post", data={"reply-text": "Bonjour"}),
+    UrlCase("cases:my_case_add_document", "citizen", build=_my_case, method="post"),
+    UrlCase("cases:my_document", "citizen", build=_my_document),
+    UrlCase("cases:track", "public", note="the form only: it shows no case until the code is given"),
+    UrlCase("cases:tracked_case", "demo", build=_my_case, note=UNLOCKED_NOTE),
+    UrlCase(
+        "cases:tracked_case_reply",
+        "demo",
+        build=_my_case,
+        method="post",
+        data={"reply-text": "Bonjour"},
+        note=UNLOCKED_NOTE,
+    ),
+    UrlCase("cases:tracked_case_add_document", "demo", build=_my_case, method="post", note=UNLOCKED_NOTE),
+    UrlCase("cases:tracked_document", "demo", build=_my_document, note=UNLOCKED_NOTE),
+]
+
+CASES = [*CITIZEN_CASES]
