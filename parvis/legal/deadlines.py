@@ -518,10 +518,10 @@ def _compute(
                 lines.extend(_count_sentence(start, period, unit))
                 last_day = add_period(start, period, unit)
 
-    reason = non_working_reason(last_day, calendar)
-    if reason:
+    day_off = non_working_reason(last_day, calendar)
+    if day_off:
         lines.append(
-            f"Le {date_fr(last_day)} est {reason}. Pas de report au jour ouvré suivant : le délai de "
+            f"Le {date_fr(last_day)} est {day_off}. Pas de report au jour ouvré suivant : le délai de "
             "l'administration n'est pas prorogé."
         )
     if silence == SilenceRule.NONE:
