@@ -21,3 +21,4 @@ class EventKind(models.TextChoices):
     NOTE = "note", "Note interne"
     DOCUMENT_ADDED = "document_added", "Document ajouté"
     CHANNEL_USED = "channel_used", "Canal utilisé"
+    LINKED = "linked", "Demande liée"

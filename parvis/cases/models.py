@@ -83,6 +83,9 @@ class Case(models.Model):
             models.Index(fields=["organisation", "department", "is_open"], name="case_department_idx"),
             models.Index(fields=["assigned_to", "is_open"], name="case_assignee_idx"),
             models.Index(fields=["requester", "-submitted_at"], name="case_requester_idx"),
+            # Work-queue sorts over every case of an organisation (open and closed alike).
+            models.Index(fields=["organisation", "-submitted_at", "-id"], name="case_org_submitted_idx"),
+            models.Index(fields=["organisation", "-last_activity_at", "-id"], name="case_org_activity_idx"),
         ]
 
     def __str__(self) -> str:
@@ -206,3 +209,43 @@ class DraftFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CaseLink(models.Model):
+    """Two cases of one organisation that agents want to read together (same person, same place...)."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    from_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links_from")
+    to_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links_to")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "lien entre demandes"
+        constraints = [models.UniqueConstraint(fields=["from_case", "to_case"], name="case_link_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.from_case_id} ↔ {self.to_case_id}"
+
+
+class CannedResponse(models.Model):
+    """A ready-made answer an agent inserts into a message to the requester, then adapts."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="canned_responses"
+    )
+    title = models.CharField("titre", max_length=120)
+    text = models.TextField("texte")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "réponse type"
+        verbose_name_plural = "réponses types"
+        ordering = ["title"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "title"], name="canned_response_title_per_org")]
+
+    def __str__(self) -> str:
+        return self.title
