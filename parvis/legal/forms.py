@@ -117,13 +117,18 @@ class DeadlineForm(forms.Form):
                 calendar=cleaned["calendar"],
             )
         except LegalInputError as error:
-            self.add_error(self._field_for(error, episodes), str(error))
+            field = self._field_for(error)
+            message = str(error)
+            if field and field.startswith("incomplete_") and error.field:
+                # The engine numbers the requests it was given; use the form's row number.
+                message = message.replace(f"n° {error.field.split('_')[1]}", f"n° {field.split('_')[1]}", 1)
+            self.add_error(field, message)
             return cleaned
         if self.result.rule == SilenceRule.SVR and self.result.decision_date:
             self.recourse = recourse_deadline(self.result.decision_date, calendar=cleaned["calendar"])
         return cleaned
 
-    def _field_for(self, error: LegalInputError, episodes: list[Incompleteness]) -> str | None:
+    def _field_for(self, error: LegalInputError) -> str | None:
         if not error.field:
             return None
         if error.field.startswith("incomplete_"):

@@ -66,6 +66,7 @@ def test_an_engine_error_is_shown_on_the_right_field(territory, agent_a):
     query = {**EXAMPLE_1, "incomplete_3_requested": "2025-02-10", "incomplete_3_received": "2025-02-01"}
     html = logged_in(agent_a, HOST_A).get(URL, query).content.decode()
     assert 'id="id_incomplete_3_received_error"' in html and "ne peuvent pas avoir été reçues" in html
+    assert "Pièces manquantes n° 3 : les pièces" in html  # the row's number, though rows 1 and 2 are empty
     assert 'value="2025-02-01"' in html
 
 
