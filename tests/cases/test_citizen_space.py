@@ -89,7 +89,7 @@ def test_my_cases_flags_an_unanswered_message_and_a_request_for_information(terr
     message_citizen(case=case, text="Pouvez-vous préciser la date ?", actor=agent_a)
     apply_transition(case=case, transition_key="ask_citizen", actor=agent_a, comment="Il manque le livret de famille.")
     page = client.get("/mon-espace/demandes/").content.decode()
-    assert "Nouveau message" in page and "Informations demandées" in page
+    assert "Nouveau message" in page and "Réponse attendue de votre part" in page
     assert "attend des informations ou des documents de votre part" in page
 
     client.post(f"/mon-espace/demandes/{case.reference}/repondre/", {"reply-text": "Le 3 mars 1990."})
@@ -147,7 +147,7 @@ def test_the_case_page_shows_the_citizen_timeline_messages_and_answers(territory
     assert response.status_code == 200
     assert case.reference in page and "Demande d&#x27;acte de naissance" in page
     assert "Site web" in page  # the channel
-    assert "Votre acte sera prêt jeudi." in page and "Message de État civil A" in page
+    assert "Votre acte sera prêt jeudi." in page and "Message du service État civil A" in page
     assert "Informations ou pièces à fournir" in page and "Merci de joindre une pièce." in page
     assert "Copie intégrale pour mariage" in page and "Objet de la demande" in page
     assert "ne pas divulguer" not in page and "Note interne" not in page
@@ -183,9 +183,7 @@ def test_the_case_page_keeps_a_bounded_number_of_queries(territory, procedure, c
 # --- Documents --------------------------------------------------------------------------------
 
 
-def test_the_requester_downloads_own_and_issued_documents_but_not_internal_ones(
-    territory, procedure, citizen, agent_a
-):
+def test_the_requester_downloads_own_and_issued_documents_but_not_internal_ones(territory, procedure, citizen, agent_a):
     case = _submit(territory.commune_a, procedure, citizen)
     given = add_document(case=case, upload=check_upload(_pdf("livret.pdf", b"%PDF-1.4 livret")), actor=citizen)
     issued = add_document(
@@ -279,9 +277,7 @@ def test_an_empty_reply_is_refused_and_a_bad_attachment_keeps_the_text(territory
     empty = client.post(url, {"reply-text": "   "})
     assert empty.status_code == 200 and "Ce champ est obligatoire" in empty.content.decode()
 
-    bad = client.post(
-        url, {"reply-text": "Voici la pièce", "reply-attachment": SimpleUploadedFile("x.txt", b"hello")}
-    )
+    bad = client.post(url, {"reply-text": "Voici la pièce", "reply-attachment": SimpleUploadedFile("x.txt", b"hello")})
     page = bad.content.decode()
     assert "Ce type de fichier n&#x27;est pas accepté" in page and "Voici la pièce" in page
     assert not case.events.filter(kind=EventKind.MESSAGE_FROM_CITIZEN).exists()
@@ -299,9 +295,7 @@ def test_a_reply_or_a_document_on_a_closed_case_is_refused_clearly(territory, pr
     assert reply.status_code == 200
     assert "Cette demande est close : vous ne pouvez plus y répondre" in reply.content.decode()
     assert "Encore une chose" in reply.content.decode()
-    document = client.post(
-        f"/mon-espace/demandes/{case.reference}/documents/ajouter/", {"document-file": _pdf()}
-    )
+    document = client.post(f"/mon-espace/demandes/{case.reference}/documents/ajouter/", {"document-file": _pdf()})
     assert "vous ne pouvez plus y ajouter de document" in document.content.decode()
     assert not case.events.filter(kind=EventKind.MESSAGE_FROM_CITIZEN).exists()
     assert not CaseDocument.objects.filter(case=case).exists()
@@ -324,7 +318,13 @@ def test_no_email_is_sent_for_an_internal_status_change(territory, admin_a, citi
     workflow = default_workflow()
     workflow["statuses"].append({"key": "checking", "label": INTERNAL_STATUS, "visible": False})
     workflow["transitions"].append(
-        {"key": "check", "label": "Contrôler", "from": ["received"], "to": "checking", "actions": [{"type": "notify_citizen"}]}
+        {
+            "key": "check",
+            "label": "Contrôler",
+            "from": ["received"],
+            "to": "checking",
+            "actions": [{"type": "notify_citizen"}],
+        }
     )
     workflow["transitions"].append({"key": "back", "label": "Reprendre", "from": ["checking"], "to": "in_progress"})
     procedure = published_procedure(territory.commune_a, actor=admin_a, slug="controle-mail", workflow=workflow)

@@ -116,7 +116,7 @@ def test_a_tracked_case_receives_a_reply_and_a_document(territory, submission, a
     client = Client(HTTP_HOST=HOST_A)
     _unlock(client, case.reference, submission.tracking_code)
     page = client.get(f"/suivi/{case.reference}/").content.decode()
-    assert "Joignez le livret de famille." in page and "Informations demandées" in page
+    assert "Joignez le livret de famille." in page and "Réponse attendue de votre part" in page
 
     reply = client.post(f"/suivi/{case.reference}/repondre/", {"reply-text": "Je l'apporte lundi."})
     assert reply.status_code == 302 and reply["Location"] == f"/suivi/{case.reference}/#echanges"

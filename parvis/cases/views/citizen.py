@@ -19,7 +19,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
@@ -124,9 +123,14 @@ def _awaits_citizen(workflow: Workflow, status_key: str) -> bool:
 
 
 def _service_name(case: Case) -> str:
-    if case.department_id:
-        return f"le service {case.department.name}"
-    return f"les services de {case.organisation.name}"
+    """Who handles the case, as the subject of a sentence: « le service État civil » or « Admiville »."""
+    return f"le service {case.department.name}" if case.department_id else case.organisation.name
+
+
+def _message_sender(case: Case) -> str:
+    return (
+        f"Message du service {case.department.name}" if case.department_id else f"Message de {case.organisation.name}"
+    )
 
 
 def citizen_status(case: Case, workflow: Workflow, last_visible_status: str) -> CitizenStatus:
@@ -166,7 +170,9 @@ def _is_requester_action(event: CaseEvent, case: Case) -> bool:
 
 def _has_new_message(last_message_at: datetime | None, last_requester_action_at: datetime | None) -> bool:
     """A message from the administration that the requester has not answered (by message or document) yet."""
-    return last_message_at is not None and (last_requester_action_at is None or last_message_at > last_requester_action_at)
+    return last_message_at is not None and (
+        last_requester_action_at is None or last_message_at > last_requester_action_at
+    )
 
 
 # --- Mes demandes -----------------------------------------------------------------------------
@@ -283,7 +289,6 @@ def _render_case(
     last_action = max((e.created_at for e in events if _is_requester_action(e, case)), default=None)
     # What the service wrote when it asked for more (the comment of the visible status change).
     request_text = status_events[-1].body if shown.awaiting_citizen and status_events else ""
-    sender = case.department.name if case.department_id else case.organisation.name
     prefix = "cases:tracked" if tracked else "cases:my"
     return render(
         request,
@@ -301,7 +306,8 @@ def _render_case(
             "issued_documents": [d for d in documents if d.issued_by_administration],
             "other_documents": [d for d in documents if not d.issued_by_administration],
             "answers": _answers(case, documents),
-            "sender": sender,
+            "service": _service_name(case),
+            "message_sender": _message_sender(case),
             "reply_form": reply_form or ReplyForm(prefix="reply"),
             "document_form": document_form or DocumentForm(prefix="document"),
             "reply_url": reverse(f"{prefix}_case_reply", kwargs={"reference": case.reference}),
