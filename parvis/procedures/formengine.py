@@ -1081,6 +1081,7 @@ class PageForm(forms.Form):
         key = spec["key"]
         subs = [s for s in spec.get("fields", []) if s.get("type") != T.COMMENT]
         items = []
+        item_errors = False
         for index in range(self.block_counts.get(key, 0)):
             names = {sub["key"]: f"{key}{SEP}{index}{SEP}{sub['key']}" for sub in subs}
             raw = {k: cleaned.get(n) for k, n in names.items()}
@@ -1092,6 +1093,7 @@ class PageForm(forms.Form):
                 if sub.get("required") and raw[sub["key"]] in EMPTY and name not in self._errors:
                     self.add_error(name, ValidationError(_required_message(sub), code="incomplete"))
             if any(n in self._errors for n in names.values()):
+                item_errors = True
                 continue
             item = {}
             for sub in subs:
@@ -1105,6 +1107,8 @@ class PageForm(forms.Form):
             items.append(item)
         rules = _validation(spec)
         first = f"{key}{SEP}0{SEP}{subs[0]['key']}" if subs else f"{key}{SEP}count"
+        if item_errors:
+            return None
         if not items and spec.get("required"):
             self._required(first, "Remplissez au moins un élément.")
         elif items and rules.get("min") and len(items) < int(rules["min"]):
