@@ -56,6 +56,13 @@ def _fresh_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """PBKDF2 at production strength costs 0.3 s to several seconds a hash on a loaded 2-core machine,
+    and every persona has a password: tests use a fast hasher (hashing itself is Django's business)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def territory(db: Any) -> Territory:
     epci = OrganisationFactory(epci=True, name="Agglo de test", slug="epci", hostname=HOST_EPCI)
