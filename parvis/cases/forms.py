@@ -167,16 +167,29 @@ class TransferForm(forms.Form):
         help_text="Visible seulement par les agents.",
     )
 
-    def __init__(self, *args: Any, departments: list[Department], communes: list[Organisation], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        departments: list[Department],
+        communes: list[Organisation],
+        commune_departments: list[Department],
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("prefix", "transfer")
         super().__init__(*args, **kwargs)
-        self.departments = {d.pk: d for d in departments}
+        self.departments = {d.pk: d for d in [*departments, *commune_departments]}
         self.communes = {o.pk: o for o in communes}
         choices: list[Any] = [("", "Choisir")]
         if departments:
             choices.append(("Un autre service", [(f"department:{d.pk}", d.name) for d in departments]))
-        if communes:
-            choices.append(("Une autre commune", [(f"organisation:{o.pk}", o.name) for o in communes]))
+        for commune in communes:
+            options = [(f"organisation:{commune.pk}", f"{commune.name} (sans service désigné)")]
+            options += [
+                (f"department:{d.pk}", f"{commune.name} — {d.name}")
+                for d in commune_departments
+                if d.organisation_id == commune.pk
+            ]
+            choices.append((commune.name, options))
         self.fields["target"].choices = choices
 
     def clean_target(self) -> Department | Organisation:
@@ -217,14 +230,13 @@ class BulkForm(forms.Form):
     def __init__(self, *args: Any, agents: list[User], transitions: list[tuple[str, str]], **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "bulk")
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [
+        actions: list[Any] = [
             ("", "Choisir une action"),
             ("Attribution", [("assign_me", "M'attribuer"), ("assign", "Attribuer à un agent")]),
         ]
         if transitions:
-            self.fields["action"].choices.append(
-                ("Étape suivante", [(f"transition:{key}", label) for key, label in transitions])
-            )
+            actions.append(("Étape suivante", [(f"transition:{key}", label) for key, label in transitions]))
+        self.fields["action"].choices = actions
         field = self.fields["agent"]
         field.queryset = User.objects.filter(pk__in=[a.pk for a in agents])
         field.choices = [("", "Choisir un agent")] + [(a.pk, _agent_label(a)) for a in agents]

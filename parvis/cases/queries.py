@@ -92,6 +92,15 @@ def organisation_departments(organisation: Organisation, *, active_only: bool = 
     return list(departments.order_by("name"))
 
 
+def departments_of_communes(communes: list[Organisation]) -> list[Department]:
+    """The active departments of the communes a case can be transferred to (one query)."""
+    return list(
+        Department.objects.filter(organisation__in=communes, is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )
+
+
 def status_labels(organisation: Organisation) -> list[str]:
     """Every status label of the workflows of the procedures offered here (all versions)."""
     labels: set[str] = set()

@@ -42,6 +42,7 @@ from parvis.cases.queries import (
     badge_class,
     canned_responses,
     cases_for_bulk,
+    departments_of_communes,
     find_case_for_agent,
     get_canned_response_for_admin,
     get_document_for_agent,
@@ -217,7 +218,10 @@ def _transfer_form(case: Case, data: QueryDict | None = None) -> TransferForm:
     departments = [
         d for d in organisation_departments(case.organisation, active_only=True) if d.pk != case.department_id
     ]
-    return TransferForm(data, departments=departments, communes=services.transfer_targets(case.organisation))
+    communes = services.transfer_targets(case.organisation)
+    return TransferForm(
+        data, departments=departments, communes=communes, commune_departments=departments_of_communes(communes)
+    )
 
 
 def _back_to_case(case: Case) -> HttpResponse:
@@ -352,7 +356,12 @@ def transfer(request: HttpRequest, reference: str) -> HttpResponse:
     form = _transfer_form(case, request.POST)
     if form.is_valid():
         target = form.cleaned_data["target"]
-        where = {"department": target} if isinstance(target, Department) else {"organisation": target}
+        if isinstance(target, Department):
+            where: dict[str, Any] = {"department": target}
+            if target.organisation_id != case.organisation_id:
+                where["organisation"] = target.organisation
+        else:
+            where = {"organisation": target}
         try:
             services.transfer_case(
                 case=case, reason=form.cleaned_data["reason"], actor=_actor(request), request=request, **where
