@@ -119,24 +119,20 @@ def queue_message(
     return message
 
 
-def _claim(message_id: int, now: dt.datetime, *, force: bool = False) -> OutboundMessage | None:
-    """Take the message for sending; None if it is not queued, not due, or another worker has it."""
-    with transaction.atomic():
-        message = (
-            OutboundMessage.objects.select_for_update().select_related("organisation").filter(pk=message_id).first()
-        )
-        if message is None or message.status != MessageStatus.QUEUED:
-            return None
-        if not force and message.next_attempt_at is not None and message.next_attempt_at > now:
-            return None
-        # Conditional update: on databases without row locks (SQLite) only one claimer matches.
-        claimed = OutboundMessage.objects.filter(pk=message_id, status=MessageStatus.QUEUED).update(
-            status=MessageStatus.SENDING, claimed_at=now, attempts=models.F("attempts") + 1
-        )
-        if claimed != 1:
-            return None
-        message.refresh_from_db()
-        return message
+def _claim(message_id: int, now: dt.datetime) -> OutboundMessage | None:
+    """Take the message for sending; None if it is not queued, not due, or another worker has it.
+
+    The claim is one conditional UPDATE (queued and due → sending): atomic on every database,
+    so of two workers racing for the same message exactly one gets it.
+    """
+    claimed = (
+        OutboundMessage.objects.filter(pk=message_id, status=MessageStatus.QUEUED)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(status=MessageStatus.SENDING, claimed_at=now, attempts=models.F("attempts") + 1)
+    )
+    if claimed != 1:
+        return None
+    return OutboundMessage.objects.select_related("organisation").get(pk=message_id)
 
 
 def _send(message: OutboundMessage) -> str:
