@@ -210,6 +210,10 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Parvis <ne-pas-repondre@parvis.localhost>")
+# With EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend, ANYMAIL_* variables configure the provider,
+# e.g. ANYMAIL_BREVO_API_KEY; every ANYMAIL_ variable of the environment is passed through.
+ANYMAIL = {key[len("ANYMAIL_") :]: value for key, value in os.environ.items() if key.startswith("ANYMAIL_")}
+PARVIS_OUTBOX_MAX_ATTEMPTS = env_int("PARVIS_OUTBOX_MAX_ATTEMPTS", 30)
 PARVIS_SMS_BACKEND = env_str("PARVIS_SMS_BACKEND", "parvis.notifications.sms.ConsoleBackend")
 PARVIS_SMS_HTTP_URL = env_str("PARVIS_SMS_HTTP_URL")
 PARVIS_SMS_HTTP_TOKEN = env_str("PARVIS_SMS_HTTP_TOKEN")

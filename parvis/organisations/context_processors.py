@@ -14,6 +14,7 @@ BACKOFFICE_MENU: list[tuple[str, str, set[str]]] = [
     ("organisations:backoffice", "Tableau de bord", set()),
     ("cases:queue", "Demandes", set()),
     ("notifications:outbox", "Courriels et SMS envoyés", {Role.ADMIN, Role.FRONT_OFFICE, Role.BACK_OFFICE}),
+    ("notifications:templates", "Modèles de messages", {Role.ADMIN}),
     ("audit:journal", "Journal", {Role.ADMIN}),
     ("legal:calculator", "Calcul des délais", set()),
     ("organisations:settings", "Collectivité", {Role.ADMIN}),
