@@ -52,7 +52,8 @@ class NewPasswordMixin(forms.Form):
         return None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
             self.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
@@ -230,7 +231,8 @@ class ProfileForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         kind = cleaned.get("kind")
         if kind == ProfileKind.COMPANY and not cleaned.get("siret"):
             self.add_error("siret", "Le numéro SIRET est obligatoire pour une entreprise.")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -56,7 +56,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = "utilisateur"
@@ -140,7 +140,7 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} — {where}"
 
     def clean(self) -> None:
-        if self.department_id and self.department.organisation_id != self.organisation_id:
+        if self.department is not None and self.department.organisation_id != self.organisation_id:
             raise ValidationError({"department": "Ce service n'appartient pas à cette collectivité."})
 
 

@@ -26,9 +26,9 @@ def user_from_email_confirmation_token(token: str, *, max_age: int = EMAIL_CONFI
         payload = signing.TimestampSigner(salt=_CONFIRM_SALT).unsign_object(token, max_age=max_age)
     except (signing.BadSignature, ValueError, TypeError):
         return None
-    if not isinstance(payload, dict):
+    if not isinstance(payload, dict) or not isinstance(payload.get("u"), int):
         return None
-    user = User.objects.filter(pk=payload.get("u"), is_active=True).first()
+    user = User.objects.filter(pk=payload["u"], is_active=True).first()
     if user is None or user.email.lower() != payload.get("e"):
         return None
     return user

@@ -168,3 +168,16 @@ def rfc6238_code(secret: str, timestamp: float) -> str:
 def test_the_independent_totp_matches_pyotp_on_a_long_secret():
     secret = pyotp.random_base32()
     assert rfc6238_code(secret, 1_800_000_000) == pyotp.TOTP(secret).at(1_800_000_000)
+
+
+def test_a_superuser_can_log_in_and_enrol_on_the_platform_address(db):
+    root = UserFactory(email="root@parvis.test", is_staff=True, is_superuser=True)
+    client = Client(HTTP_HOST="127.0.0.1")
+    assert client.get("/compte/connexion/").status_code == 200
+    post_login(client, root.email, PASSWORD)
+    client.post("/compte/double-authentification/activer/")
+    page = client.get(OTP_URL)
+    assert page.status_code == 200 and "<svg" in page.text
+    code = pyotp.TOTP(TOTPDevice.objects.get(user=root).secret).now()
+    client.post(OTP_URL, {"code": code, "next": "/django-admin/"})
+    assert client.get("/django-admin/").status_code == 200
