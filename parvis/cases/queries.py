@@ -22,6 +22,7 @@ from parvis.cases.access import cases_visible_to_agent
 from parvis.cases.models import CannedResponse, Case, CaseDocument, CaseLink, CaseQuerySet
 from parvis.lib.text import search_terms
 from parvis.organisations.models import Department, Organisation
+from parvis.procedures.formengine import display_answers
 from parvis.procedures.models import Procedure, ProcedureVersion
 from parvis.procedures.workflow import Workflow, WorkflowError
 
@@ -321,23 +322,6 @@ def get_canned_response_for_admin(request: HttpRequest, pk: int) -> CannedRespon
     return canned
 
 
-def answer_rows(case: Case) -> list[dict[str, Any]]:
-    """The case's answers with the labels of its OWN version (the form engine's display when present)."""
-    documents = list(case.documents.all())
-    try:
-        from parvis.procedures.formengine import display_answers
-    except ImportError:
-        display_answers = None
-    if display_answers is not None:
-        return list(display_answers(case.version, case.answers, documents))
-    labels: dict[str, tuple[str, str]] = {}
-    for page in case.version.form.get("pages", []):
-        for item in page.get("fields", []):
-            if isinstance(item, dict) and "key" in item:
-                labels[item["key"]] = (page.get("title", ""), item.get("label", item["key"]))
-    rows = []
-    for key, value in case.answers.items():
-        page_title, label = labels.get(key, ("", key))
-        shown = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
-        rows.append({"page": page_title, "label": label, "value": shown, "key": key})
-    return rows
+def answer_rows(case: Case, documents: list[CaseDocument]) -> list[dict[str, Any]]:
+    """The case's answers with the labels of its OWN version, as the form engine displays them."""
+    return display_answers(case.version, case.answers, documents)

@@ -614,6 +614,13 @@ def bulk_apply_transition(
     """Apply one workflow action to every selected case, or to none if it is impossible for one of them."""
     if not cases:
         raise CaseError("Sélectionnez au moins une demande.")
+    # Check the statuses as they are now, locked until the end: the list may be stale.
+    cases = list(
+        Case.objects.select_for_update()
+        .select_related("version", "organisation")
+        .filter(pk__in=[case.pk for case in cases])
+        .order_by("reference")
+    )
     workflows: dict[int, Workflow] = {}
     impossible: list[str] = []
     needs_comment = False

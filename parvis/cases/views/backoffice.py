@@ -190,7 +190,7 @@ def _render_case(request: HttpRequest, case: Case, **bound: Any) -> HttpResponse
     context: dict[str, Any] = {
         "case": case,
         "status_badge": badge_class(status.colour if status else ""),
-        "answers": answer_rows(case),
+        "answers": answer_rows(case, documents),
         "documents": documents,
         "events": list(case.events.all()),
         "links": linked_cases(request, case),
