@@ -320,3 +320,40 @@ def test_a_closed_case_cannot_be_transferred(territory, case, agent_a):
     )
     assert response.status_code == 200 and "close" in response.content.decode()
     assert fresh(case).department == territory.department_a
+
+
+def test_the_case_page_issues_the_same_number_of_queries_however_long_its_history(
+    territory, case, procedure, agent_a, citizen
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from parvis.cases.services import add_note, link_cases
+
+    client = logged_in(agent_a, HOST_A)
+    client.get(url(case))  # warm the hostname cache
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url(case)).status_code == 200
+        return len(queries)
+
+    def add_history(i: int) -> None:
+        add_note(case=case, text=f"Note {i}", actor=agent_a)
+        add_document(case=case, upload=check_upload(SimpleUploadedFile(f"p{i}.pdf", PDF)), actor=citizen)
+        other = submit_case(
+            organisation=territory.commune_a,
+            procedure=procedure,
+            answers={},
+            requester=None,
+            requester_name=f"Lié {i}",
+            requester_email="lie@example.org",
+            actor=None,
+        ).case
+        link_cases(case=case, other=other, actor=agent_a)
+
+    add_history(0)
+    short = count()
+    for i in range(1, 16):
+        add_history(i)
+    assert count() == short
