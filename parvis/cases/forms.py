@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -19,6 +19,14 @@ ASSIGNMENT_CHOICES = [
     ("unassigned", "Non attribuées"),
 ]
 SORT_LABELS = {"newest": "Plus récentes d'abord", "oldest": "Plus anciennes d'abord", "activity": "Dernière activité"}
+
+
+def _choice(form: forms.Form, name: str) -> forms.ChoiceField:
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+def _model_choice(form: forms.Form, name: str) -> forms.ModelChoiceField:
+    return cast(forms.ModelChoiceField, form.fields[name])
 
 
 def _agent_label(user: User) -> str:
@@ -50,15 +58,15 @@ class QueueFilterForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [
+        _choice(self, "status").choices = [
             ("", "Toutes"),
             ("open", "En cours (non closes)"),
             ("closed", "Closes"),
             ("Étape précise", [(label, label) for label in labels]),
         ]
-        self.fields["procedure"].choices = [("", "Toutes")] + [(p.pk, p.title) for p in procedures]
-        self.fields["department"].choices = [("", "Tous")] + [(d.pk, d.name) for d in departments]
-        self.fields["assignment"].choices = [
+        _choice(self, "procedure").choices = [("", "Toutes")] + [(p.pk, p.title) for p in procedures]
+        _choice(self, "department").choices = [("", "Tous")] + [(d.pk, d.name) for d in departments]
+        _choice(self, "assignment").choices = [
             choice for choice in ASSIGNMENT_CHOICES if has_department or choice[0] != "my_department"
         ]
 
@@ -129,7 +137,7 @@ class MessageForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.canned_responses = {c.pk: c for c in canned_responses}
         if canned_responses:
-            self.fields["canned"].choices = [("", "Choisir une réponse type")] + [
+            _choice(self, "canned").choices = [("", "Choisir une réponse type")] + [
                 (c.pk, c.title) for c in canned_responses
             ]
             self.fields["canned"].widget.attrs["data-canned-target"] = self.add_prefix("text")
@@ -152,7 +160,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, agents: list[User], **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "assign")
         super().__init__(*args, **kwargs)
-        field = self.fields["agent"]
+        field = _model_choice(self, "agent")
         field.queryset = User.objects.filter(pk__in=[a.pk for a in agents])
         # Choices from the list already loaded: no second query to render the select.
         field.choices = [("", field.empty_label)] + [(a.pk, _agent_label(a)) for a in agents]
@@ -190,7 +198,7 @@ class TransferForm(forms.Form):
                 if d.organisation_id == commune.pk
             ]
             choices.append((commune.name, options))
-        self.fields["target"].choices = choices
+        _choice(self, "target").choices = choices
 
     def clean_target(self) -> Department | Organisation:
         kind, _, pk = self.cleaned_data["target"].partition(":")
@@ -236,13 +244,13 @@ class BulkForm(forms.Form):
         ]
         if transitions:
             actions.append(("Étape suivante", [(f"transition:{key}", label) for key, label in transitions]))
-        self.fields["action"].choices = actions
-        field = self.fields["agent"]
+        _choice(self, "action").choices = actions
+        field = _model_choice(self, "agent")
         field.queryset = User.objects.filter(pk__in=[a.pk for a in agents])
         field.choices = [("", "Choisir un agent")] + [(a.pk, _agent_label(a)) for a in agents]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("action") == "assign" and not data.get("agent"):
             self.add_error("agent", "Choisissez l'agent à qui attribuer les demandes.")
         return data

@@ -141,7 +141,7 @@ def filter_queue(request: HttpRequest, filters: QueueFilters) -> CaseQuerySet:
     if filters.channel:
         cases = cases.filter(channel=filters.channel)
     if filters.assignment == "me":
-        cases = cases.filter(assigned_to=request.user)
+        cases = cases.filter(assigned_to_id=request.user.pk)
     elif filters.assignment == "my_department":
         cases = cases.filter(department_id__in=agent_departments(request))
     elif filters.assignment == "unassigned":

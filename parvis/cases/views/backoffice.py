@@ -413,7 +413,7 @@ def unlink(request: HttpRequest, reference: str, other: str) -> HttpResponse:
 
 
 @require_GET
-@agent_required()
+@agent_required()  # type: ignore[arg-type]  # a FileResponse streams: not an HttpResponse subclass
 def document(request: HttpRequest, reference: str, pk: int) -> FileResponse:
     """As an agent, I download a file of a case (never through a public address)."""
     case = get_case_for_agent(request, reference)
