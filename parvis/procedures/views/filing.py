@@ -28,6 +28,7 @@ from parvis.procedures.models import Procedure, ProcedureVersion
 SESSION_SUBMITTED = "parvis_submitted"  # {procedure id: {"case": pk, "code": tracking code shown once}}
 RESUME_LIMIT = (10, 15 * 60)  # attempts per IP and window (seconds) for resume codes
 SUBMIT_LIMIT = (20, 10 * 60)
+NEW_DRAFT_LIMIT = (60, 10 * 60)  # drafts started per IP: a robot cannot fill the table
 
 
 def _too_many(request: HttpRequest, bucket: str, limit: tuple[int, int]) -> bool:
@@ -113,6 +114,11 @@ def fill(request: HttpRequest, slug: str) -> HttpResponse:
 def _post_page(request: HttpRequest, procedure: Procedure, draft: Draft | None, index: int) -> HttpResponse:
     actor = _actor(request)
     if draft is None:
+        if _too_many(request, "draft", NEW_DRAFT_LIMIT):
+            messages.error(
+                request, "Trop de formulaires commencés depuis votre connexion : réessayez dans quelques minutes."
+            )
+            return HttpResponseRedirect(_fill_url(procedure, index))
         draft = draft_services.start_draft(
             organisation=request.organisation,  # type: ignore[attr-defined]
             procedure=procedure,
