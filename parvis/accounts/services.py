@@ -734,8 +734,3 @@ def remove_profile(*, profile: Profile, actor: User, request: HttpRequest | None
         request=request,
     )
     profile.delete()
-
-
-def current_totp_code(secret_base32: str) -> str:
-    """The code an authenticator app shows right now for this secret (demo helper and tests)."""
-    return _totp_for_secret(secret_base32).now()

@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 
 from parvis.accounts.models import Membership, User
-from parvis.accounts.services import current_totp_code
+from parvis.accounts.services import totp_code
 from parvis.audit.models import AuditEvent
 from parvis.audit.queries import verify_journal
 from parvis.cases.models import Case
@@ -65,7 +65,7 @@ def test_an_agent_persona_logs_in_with_password_and_the_demo_totp_secret(db):
     assert response.status_code == 302
     response = client.get("/backoffice/", follow=True)
     assert "/compte/double-authentification/" in response.request["PATH_INFO"]
-    code = current_totp_code(T.DEMO_TOTP_SECRET)
+    code = totp_code(secret_base32=T.DEMO_TOTP_SECRET)
     response = client.post(response.request["PATH_INFO"] + "?next=/backoffice/", {"code": code}, follow=True)
     assert response.request["PATH_INFO"] == "/backoffice/"
     assert response.status_code == 200

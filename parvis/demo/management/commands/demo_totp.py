@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from parvis.accounts.services import current_totp_code
+from parvis.accounts.services import totp_code
 from parvis.demo.territory import DEMO_TOTP_SECRET
 
 
@@ -12,4 +12,4 @@ class Command(BaseCommand):
     help = "Print the current TOTP code for the demo agents' secret (demo only)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(current_totp_code(DEMO_TOTP_SECRET))
+        self.stdout.write(totp_code(secret_base32=DEMO_TOTP_SECRET))
