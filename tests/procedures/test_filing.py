@@ -463,3 +463,54 @@ def test_a_procedure_for_account_holders_sends_anonymous_visitors_to_login(proce
     procedure.save()
     response = Client(HTTP_HOST=HOST_A).get(fill_url())
     assert response.status_code == 302 and "/compte/connexion/" in response["Location"]
+
+
+def test_every_procedure_of_the_ready_catalogue_can_be_read_and_filled_page_by_page(territory, admin_a, citizen):
+    from parvis.procedures.services import install_ready_catalogue
+
+    installed = install_ready_catalogue(organisation=territory.commune_a, actor=admin_a)
+    assert installed
+    for procedure in installed:
+        procedure.refresh_from_db()
+    for client in (Client(HTTP_HOST=HOST_A), logged_in(citizen, HOST_A)):
+        for procedure in installed:
+            assert client.get(f"/demarches/{procedure.slug}/").status_code == 200, procedure.slug
+            for number in range(1, len(procedure.published_version.form["pages"]) + 1):
+                response = client.get(f"/demarches/{procedure.slug}/formulaire/?page={number}")
+                assert response.status_code == 200, (procedure.slug, number)
+                assert "<h1>" in response.text
+
+
+def test_camille_files_the_ready_birth_certificate_request_as_on_the_demo(territory, admin_a, citizen):
+    from parvis.procedures.services import install_ready_catalogue
+
+    install_ready_catalogue(organisation=territory.commune_a, actor=admin_a)
+    client = logged_in(citizen, HOST_A)
+    first = client.get(fill_url())
+    response = client.post(
+        fill_url(1),
+        {
+            "draft_token": _token(first),
+            "type_acte": "Extrait avec filiation",
+            "nom_personne": "Martin",
+            "prenoms_personne": "Camille",
+            "date_evenement": "02/03/1990",
+            "qualite": "La personne concernée elle-même",
+            "nombre": "1",
+        },
+    )
+    assert response["Location"].endswith("?page=2")
+    response = client.post(fill_url(2), {"mode": "Retrait à l'accueil de la mairie"})
+    assert response["Location"].endswith("?page=3")
+    page = client.get(fill_url(3))
+    assert f'value="{citizen.email}"' in page.text  # « Dites-le nous une fois »: prefilled
+    response = client.post(
+        fill_url(3), {"nom": citizen.last_name, "prenom": citizen.first_name, "courriel": citizen.email}
+    )
+    assert response["Location"] == SUMMARY
+    assert "02/03/1990" in client.get(SUMMARY).text
+    response = client.post(SUMMARY, {})
+    case = Case.objects.get()
+    assert case.procedure.slug == "acte-naissance" and case.answers["date_evenement"] == "1990-03-02"
+    assert case.department == territory.department_a  # the commune's « etat-civil » department
+    assert OutboundMessage.objects.filter(event="case.submitted", to=citizen.email).exists()
