@@ -2,32 +2,50 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 
 from parvis.accounts.access import memberships_in
 from parvis.accounts.enums import Role
+from parvis.accounts.models import Membership
 from parvis.cases.models import Case, CaseDocument, CaseQuerySet
 from parvis.cases.services import tracking_code_matches
+from parvis.organisations.models import Organisation
 
 
-def cases_visible_to_agent(request: HttpRequest) -> CaseQuerySet:
-    """The current organisation's cases this agent may see.
+def cases_visible_to_member(
+    *, user: Any, organisation: Organisation | None, memberships: Sequence[Membership]
+) -> CaseQuerySet:
+    """The cases of ``organisation`` that ``user``, holding ``memberships`` there, may see.
 
     A membership without department (front office, administrator, elected official...) sees
     every case of the organisation; one limited to a department sees that department's cases
-    and the cases assigned to the agent.
+    and the cases assigned to the agent. ``memberships`` are those reaching the organisation
+    (``Membership.objects.reaching``); shared by the back office and the API.
     """
-    organisation = getattr(request, "organisation", None)
-    memberships = memberships_in(request)
     if organisation is None or not memberships:
         return Case.objects.none()
     cases = Case.objects.filter(organisation=organisation)
     if any(m.department_id is None for m in memberships):
         return cases
     departments = {m.department_id for m in memberships}
-    return cases.filter(Q(department_id__in=departments) | Q(assigned_to=request.user))
+    return cases.filter(Q(department_id__in=departments) | Q(assigned_to=user))
+
+
+def may_process_cases(memberships: Sequence[Membership]) -> bool:
+    """Whether these memberships allow processing cases (read-only elected officials may not)."""
+    return not {m.role for m in memberships} <= {Role.ELECTED}
+
+
+def cases_visible_to_agent(request: HttpRequest) -> CaseQuerySet:
+    """The current organisation's cases this agent may see (see ``cases_visible_to_member``)."""
+    return cases_visible_to_member(
+        user=request.user, organisation=getattr(request, "organisation", None), memberships=memberships_in(request)
+    )
 
 
 def get_case_for_agent(request: HttpRequest, reference: str, *, write: bool = False) -> Case:
@@ -44,8 +62,7 @@ def get_case_for_agent(request: HttpRequest, reference: str, *, write: bool = Fa
     if case is None:
         raise Http404("Demande introuvable.")
     if write:
-        roles = {m.role for m in memberships_in(request)}
-        if roles <= {Role.ELECTED}:
+        if not may_process_cases(memberships_in(request)):
             raise PermissionDenied("Votre rôle permet de consulter les demandes, pas de les traiter.")
     return case
 
