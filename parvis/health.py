@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
@@ -24,7 +24,7 @@ def _check_cache() -> dict[str, Any]:
     value = str(time.monotonic())
     cache.set(key, value, 30)
     ok = cache.get(key) == value
-    return {"ok": ok, "backend": cache.__class__.__name__}
+    return {"ok": ok, "backend": caches["default"].__class__.__name__}  # `cache` is a proxy
 
 
 def _check_queue() -> dict[str, Any]:

@@ -37,27 +37,61 @@ PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1280, "height": 800}
 
 
-@pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
-    # Playwright's sync API keeps an event loop in the main thread; Django's ORM, called from the tests
-    # between two browser actions, would otherwise refuse to run ("async context").
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        yield p
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+class _Shared:
+    """One Playwright driver and one Chromium for the whole session.
+
+    Other test modules may import these fixtures (``from tests.browser.conftest import browser, ...``),
+    which gives them their own copy of a session fixture; a second ``sync_playwright()`` would then fail
+    ("Sync API inside the asyncio loop"). Every copy shares this one, counted, so the last stops it.
+    """
+
+    users = 0
+    manager: Any = None
+    playwright: Playwright | None = None
+    browser: Browser | None = None
+    previous_async_unsafe: str | None = None
+
+    @classmethod
+    def acquire(cls) -> Browser:
+        if cls.users == 0:
+            if not Path(CHROMIUM).exists():
+                pytest.fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set PARVIS_CHROMIUM).")
+            # Playwright's sync API keeps an event loop in the main thread; Django's ORM, called from the
+            # tests between two browser actions, would otherwise refuse to run ("async context").
+            cls.previous_async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+            cls.manager = sync_playwright()
+            cls.playwright = cls.manager.__enter__()
+            cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        cls.users += 1
+        assert cls.browser is not None
+        return cls.browser
+
+    @classmethod
+    def release(cls) -> None:
+        cls.users -= 1
+        if cls.users > 0:
+            return
+        if cls.browser is not None:
+            cls.browser.close()
+        cls.manager.__exit__(None, None, None)
+        cls.browser = cls.playwright = cls.manager = None
+        if cls.previous_async_unsafe is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = cls.previous_async_unsafe
 
 
 @pytest.fixture(scope="session")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set PARVIS_CHROMIUM).")
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
+def browser() -> Iterator[Browser]:
+    yield _Shared.acquire()
+    _Shared.release()
+
+
+@pytest.fixture(scope="session")
+def playwright(browser: Browser) -> Playwright:
+    assert _Shared.playwright is not None
+    return _Shared.playwright
 
 
 @pytest.fixture(scope="session")
