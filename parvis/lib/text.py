@@ -16,8 +16,11 @@ def fold(text: str) -> str:
 
 
 def stem(word: str) -> str:
-    """A light French stemmer for search: plural endings only (« actes » → « acte », « travaux » → « travail »)."""
-    if len(word) > 4 and word.endswith("aux"):
+    """A light French stemmer for search, applied alike to texts and queries: plural endings only.
+
+    « actes » → « acte » ; « travaux » and « travail » both → « traval », « journaux » and « journal » → « journal ».
+    """
+    if len(word) > 4 and word.endswith(("aux", "ail")):
         return word[:-3] + "al"
     if len(word) > 3 and word[-1] in "sx" and not word.endswith("ss"):
         return word[:-1]
