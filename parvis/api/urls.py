@@ -1,0 +1,5 @@
+from django.urls import path
+
+from parvis.api.v1 import api
+
+urlpatterns = [path("", api.urls)]
