@@ -8,9 +8,13 @@ from __future__ import annotations
 import os
 import sys
 
+ALIASES = {"api-token": "api_token"}
+
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
+    if len(argv) > 1 and argv[1] in ALIASES:
+        argv[1] = ALIASES[argv[1]]  # Django command names cannot contain a dash
     if len(argv) > 1 and argv[1] == "demo":
         os.environ.setdefault("PARVIS_DEMO", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parvis.settings")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("parvis.legal.urls")),
     path("", include("parvis.procedures.urls")),
     path("", include("parvis.cases.urls")),
+    path("api/v1/", include("parvis.api.urls")),
     path("demo/", include("parvis.demo.urls")),
     path("django-admin/", admin.site.urls),
 ]
