@@ -289,6 +289,7 @@ def test_a_reply_or_a_document_on_a_closed_case_is_refused_clearly(territory, pr
     client = logged_in(citizen, HOST_A)
     page = _page(client, case).content.decode()
     assert "Cette demande est close" in page and "Envoyer le message" not in page
+    assert "Acceptée" in page and "Le traitement de votre demande est terminé" in page
     assert "Ajouter le document" not in page
 
     reply = client.post(f"/mon-espace/demandes/{case.reference}/repondre/", {"reply-text": "Encore une chose"})

@@ -149,7 +149,7 @@ def citizen_status(case: Case, workflow: Workflow, last_visible_status: str) -> 
     service = _service_name(case)
     awaiting = case.is_open and shown is current and current is not None and _awaits_citizen(workflow, current.key)
     if not case.is_open:
-        next_step = "Le traitement de votre demande est terminé. La réponse figure dans l'historique ci-dessous."
+        next_step = "Le traitement de votre demande est terminé : la réponse du service figure dans son historique."
     elif awaiting:
         next_step = (
             f"{service[0].upper()}{service[1:]} attend des informations ou des documents de votre part : "
