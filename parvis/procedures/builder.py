@@ -874,6 +874,7 @@ class FieldForm(forms.Form):
                 label="Présentation",
                 choices=[("radio", "Boutons (liste courte)"), ("select", "Liste déroulante (liste longue)")],
                 initial="radio",
+                required=False,
             )
         if kind in BOUND_TYPES:
             for rule, text in (("min", "Minimum"), ("max", "Maximum")):
@@ -910,12 +911,14 @@ class FieldForm(forms.Form):
             )
             self.fields["max_files"] = forms.IntegerField(
                 label="Nombre de fichiers au plus",
+                required=False,
                 min_value=1,
                 max_value=20,
                 initial=formengine.DEFAULT_MAX_FILES,
             )
             self.fields["max_mb"] = forms.IntegerField(
                 label="Taille maximale d'un fichier (Mo)",
+                required=False,
                 min_value=1,
                 max_value=formengine.LIMIT_MAX_MB,
                 initial=formengine.DEFAULT_MAX_MB,

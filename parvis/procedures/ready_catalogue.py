@@ -213,7 +213,7 @@ READY_CATALOGUE: list[dict[str, Any]] = [
             "pages": [
                 page(
                     "Le jeune à recenser",
-                    field("nom", "text", "Nom"),
+                    field("nom_naissance", "text", "Nom de naissance"),
                     field("prenoms", "text", "Prénom(s)"),
                     field("date_naissance", "date", "Date de naissance"),
                     field("lieu_naissance", "text", "Commune de naissance"),
