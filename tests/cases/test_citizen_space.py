@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from parvis.audit.models import AuditEvent
+from parvis.cases.drafts import start_draft
 from parvis.cases.enums import EventKind
 from parvis.cases.models import Case, CaseDocument
 from parvis.cases.services import add_document, add_note, apply_transition, message_citizen, submit_case
@@ -79,6 +80,16 @@ def test_my_cases_lists_newest_first_with_status_and_next_step(territory, proced
     assert "En cours d&#x27;instruction" in page
     assert "en cours d&#x27;instruction par le service État civil A" in page
     assert "Elle va être examinée par le service État civil A" in page
+
+
+def test_my_cases_points_to_the_drafts_not_yet_sent_here(territory, procedure, procedure_b, citizen):
+    client = logged_in(citizen, HOST_A)
+    assert "brouillons" not in client.get("/mon-espace/demandes/").content.decode()
+    start_draft(organisation=territory.commune_a, procedure=procedure, user=citizen, session_key="", actor=citizen)
+    start_draft(organisation=territory.commune_b, procedure=procedure_b, user=citizen, session_key="", actor=citizen)
+    page = client.get("/mon-espace/demandes/").content.decode()
+    assert "Vous avez 1 démarche commencée et pas encore envoyée" in page
+    assert 'href="/demarches/brouillons/"' in page
 
 
 def test_my_cases_flags_an_unanswered_message_and_a_request_for_information(territory, procedure, citizen, agent_a):

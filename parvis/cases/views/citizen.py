@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -41,7 +41,7 @@ from parvis.cases.enums import EventKind
 from parvis.cases.models import Case, CaseDocument, CaseEvent, Draft
 from parvis.cases.services import CaseError, add_document_as_citizen, reply_as_citizen
 from parvis.lib.uploads import CheckedUpload, check_upload
-from parvis.procedures.workflow import Workflow
+from parvis.procedures.workflow import Status, Workflow
 
 MY_CASES_PER_PAGE = 20
 UPLOAD_HELP = "Formats acceptés : PDF, JPEG, PNG ou WebP, 10 Mo au plus."
@@ -124,13 +124,11 @@ def _awaits_citizen(workflow: Workflow, status_key: str) -> bool:
 
 def _service_name(case: Case) -> str:
     """Who handles the case, as the subject of a sentence: « le service État civil » or « Admiville »."""
-    return f"le service {case.department.name}" if case.department_id else case.organisation.name
+    return f"le service {case.department.name}" if case.department else case.organisation.name
 
 
 def _message_sender(case: Case) -> str:
-    return (
-        f"Message du service {case.department.name}" if case.department_id else f"Message de {case.organisation.name}"
-    )
+    return f"Message du service {case.department.name}" if case.department else f"Message de {case.organisation.name}"
 
 
 def citizen_status(case: Case, workflow: Workflow, last_visible_status: str) -> CitizenStatus:
@@ -140,11 +138,10 @@ def citizen_status(case: Case, workflow: Workflow, last_visible_status: str) -> 
     (``last_visible_status``, from the timeline's visible events).
     """
     current = workflow.statuses.get(case.status)
-    if current is not None and current.visible:
-        shown = current
-    else:
-        shown = workflow.statuses.get(last_visible_status)
-        shown = shown if shown is not None and shown.visible else None
+    shown: Status | None = current
+    if current is None or not current.visible:
+        previous = workflow.statuses.get(last_visible_status)
+        shown = previous if previous is not None and previous.visible else None
     label = shown.label_for_citizen if shown else "Demande reçue"
     service = _service_name(case)
     awaiting = case.is_open and shown is current and current is not None and _awaits_citizen(workflow, current.key)
@@ -198,17 +195,16 @@ def _my_cases_queryset(request: HttpRequest) -> Any:
     )
 
 
-def _drafts_link(request: HttpRequest) -> tuple[str, int]:
-    """The catalogue's list of drafts, when it exists, and how many unfinished drafts the user has here."""
-    try:
-        url = reverse("procedures:drafts")
-    except NoReverseMatch:
-        return "", 0
+def _unsent_drafts(request: HttpRequest) -> int:
+    """How many forms the user started here and has not sent yet (listed by procedures:drafts)."""
     organisation = getattr(request, "organisation", None)
     if organisation is None:
-        return url, 0
-    count = Draft.objects.filter(user=request.user, organisation=organisation, submitted_case__isnull=True).count()
-    return url, count
+        return 0
+    return Draft.objects.filter(
+        user_id=request.user.pk,  # type: ignore[misc]  # login_required: a User
+        organisation=organisation,
+        submitted_case__isnull=True,
+    ).count()
 
 
 @never_cache
@@ -229,11 +225,8 @@ def my_cases(request: HttpRequest) -> HttpResponse:
                 "new_message": _has_new_message(case.last_message_at, case.last_requester_action_at),
             }
         )
-    drafts_url, drafts_count = _drafts_link(request)
     return render(
-        request,
-        "cases/citizen/my_cases.html",
-        {"page": page, "rows": rows, "drafts_url": drafts_url, "drafts_count": drafts_count},
+        request, "cases/citizen/my_cases.html", {"page": page, "rows": rows, "drafts_count": _unsent_drafts(request)}
     )
 
 
