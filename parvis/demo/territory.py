@@ -5,10 +5,12 @@ All names, codes and people are fictional (seed 003 uses "Admiville, 100 000 hab
 
 from __future__ import annotations
 
+from typing import Any
+
 DEMO_PASSWORD = "demo-parvis-2026"  # noqa: S105 - published demo password (PRODUCT §7)
 DEMO_TOTP_SECRET = "DEMOPARVISAGENTS"  # noqa: S105 - published demo TOTP secret (PRODUCT §7)
 
-ORGANISATIONS = [
+ORGANISATIONS: list[dict[str, Any]] = [
     {
         "slug": "val-d-admi",
         "kind": "epci",
@@ -95,7 +97,7 @@ OPENING_HOURS = "Du lundi au vendredi de 8 h 30 à 12 h et de 13 h 30 à 17 h 30
 SMALL_TOWN_HOURS = "Le mardi et le jeudi de 9 h à 12 h, le vendredi de 14 h à 18 h."
 
 # email, first name, last name, [(organisation slug, role, department slug or None)]
-AGENTS = [
+AGENTS: list[tuple[str, str, str, list[tuple[str, str, str | None]]]] = [
     ("admin@val-d-admi.fr", "Aurélie", "Lambert", [("val-d-admi", "admin", None)]),
     ("accueil@admiville.fr", "Karim", "Benali", [("admiville", "front_office", "accueil")]),
     ("etat-civil@admiville.fr", "Sophie", "Durand", [("admiville", "back_office", "etat-civil")]),
@@ -110,7 +112,7 @@ AGENTS = [
     ),
 ]
 
-CITIZEN = {
+CITIZEN: dict[str, Any] = {
     "email": "camille.martin@example.org",
     "first_name": "Camille",
     "last_name": "Martin",
