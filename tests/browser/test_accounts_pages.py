@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pyotp
 import pytest
 from django.utils import timezone
 
 from parvis.accounts.models import TOTPDevice, User
+from parvis.notifications.services import queue_message
 from tests.browser.conftest import Visit
 from tests.factories import PASSWORD
 
@@ -93,7 +95,7 @@ def test_an_agent_enrols_a_second_factor_and_reaches_the_back_office(desk: Visit
 
 
 def test_agent_logs_in_with_totp_and_the_back_office_is_accessible(
-    desk: Visit, agent_a: User, agent_secret: str
+    desk: Visit, territory: Any, agent_a: User, agent_secret: str
 ) -> None:
     log_in(desk, agent_a)
     desk.page.wait_for_url(re.compile(r"/compte/double-authentification/"))
@@ -102,7 +104,14 @@ def test_agent_logs_in_with_totp_and_the_back_office_is_accessible(
     desk.goto("/backoffice/")
     assert desk.page.locator("nav.backoffice-nav").count() == 1
     desk.check("backoffice-home-desk")
+    queue_message(
+        organisation=territory.commune_a,
+        event="notifications.test",
+        to="camille@example.org",
+        context={"recipient_name": "Camille Martin", "portal_url": "http://commune-a.localhost/"},
+    )
     desk.goto("/backoffice/messages/")
+    assert desk.page.locator("main table tbody tr").count() == 1
     desk.check("backoffice-outbox")
 
 

@@ -76,3 +76,18 @@ def test_the_accessibility_check_catches_an_image_without_alternative_text(desk:
     )
     with pytest.raises(AssertionError, match="image-alt"):
         desk.check("harness-self-test")
+
+
+def test_the_demo_mailbox_is_accessible(desk: Visit, territory: Any, settings: Any) -> None:
+    from parvis.notifications.services import queue_message
+
+    settings.DEMO = True
+    queue_message(
+        organisation=territory.commune_a,
+        event="notifications.test",
+        to="camille@example.org",
+        context={"recipient_name": "Camille Martin", "portal_url": "http://commune-a.localhost/"},
+    )
+    desk.goto("/demo/outbox/")
+    assert desk.page.get_by_text("Message d'essai de Commune A").count() >= 1
+    desk.check("demo-outbox")
