@@ -21,6 +21,8 @@ Expected results, on commune A's hostname unless said otherwise:
 - everyone from commune B: 403 on A's hostname for agent/admin pages; on B's own hostname with A's
   object ids → 404; the marker never appears in their responses.
 - demo: 404 unless the platform runs in demo mode.
+- unlocked: 404 for everybody, unless this browser session unlocked the object first (e.g. a case
+  followed with its tracking code); the app's own tests prove the unlocked path.
 POST cases are checked for refusals only (the persona allowed to act is tested by the app).
 """
 
@@ -30,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Audience = Literal["public", "citizen", "agent", "admin", "demo"]
+Audience = Literal["public", "citizen", "agent", "admin", "demo", "unlocked"]
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from tests.isolation import Built, UrlCase
 NOT_TENANT_URLS = {
     "admin": "Django admin: superusers only, see test_django_admin_is_for_superusers_only",
     "media": "only mounted in demo/debug mode",
+    "api_v1": "REST API with bearer tokens (session clients get 401): see tests/api/test_isolation.py",
 }
 
 PROJECT_CASES = [
@@ -99,7 +100,7 @@ def _is_login_redirect(response) -> bool:
 def _expected_on_a(case: UrlCase, who: str, has_object: bool) -> set[int] | str:
     """Allowed status codes for persona ``who`` on commune A's host, or 'login'."""
     ok = {200} if case.method == "get" and not case.redirect else {200, 302, 303}
-    if case.audience == "demo":
+    if case.audience in {"demo", "unlocked"}:
         return {404}
     if case.audience == "public":
         return ok

@@ -116,7 +116,7 @@ def _notify(case: Case, event: str, context: dict[str, Any], actor: Any) -> None
         "procedure": case.procedure.title,
         "link": absolute_url(case.organisation, "/mon-espace/demandes/" + case.reference + "/")
         if case.requester_id
-        else absolute_url(case.organisation, "/suivi/"),
+        else absolute_url(case.organisation, "/suivi/?reference=" + case.reference),
     }
     queue_message(
         organisation=case.organisation,

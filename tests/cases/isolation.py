@@ -54,9 +54,7 @@ def _my_document(territory: Any) -> Built:
 
 UNLOCKED_NOTE = (
     "Unlocked by the case's tracking code in the session: 404 for everybody who did not give the code "
-    "(no persona here has it), the owner included. Audience 'demo' only because its expectations "
-    "(404 for all, on A's and B's hosts) are exactly that; the unlocked path is tested in "
-    "tests/cases/test_citizen_tracking.py."
+    "(no persona here has it), the owner included; the unlocked path is tested in test_citizen_tracking.py."
 )
 
 CITIZEN_CASES = [
@@ -66,17 +64,17 @@ CITIZEN_CASES = [
     UrlCase("cases:my_case_add_document", "citizen", build=_my_case, method="post"),
     UrlCase("cases:my_document", "citizen", build=_my_document),
     UrlCase("cases:track", "public", note="the form only: it shows no case until the code is given"),
-    UrlCase("cases:tracked_case", "demo", build=_my_case, note=UNLOCKED_NOTE),
+    UrlCase("cases:tracked_case", "unlocked", build=_my_case, note=UNLOCKED_NOTE),
     UrlCase(
         "cases:tracked_case_reply",
-        "demo",
+        "unlocked",
         build=_my_case,
         method="post",
         data={"reply-text": "Bonjour"},
         note=UNLOCKED_NOTE,
     ),
-    UrlCase("cases:tracked_case_add_document", "demo", build=_my_case, method="post", note=UNLOCKED_NOTE),
-    UrlCase("cases:tracked_document", "demo", build=_my_document, note=UNLOCKED_NOTE),
+    UrlCase("cases:tracked_case_add_document", "unlocked", build=_my_case, method="post", note=UNLOCKED_NOTE),
+    UrlCase("cases:tracked_document", "unlocked", build=_my_document, note=UNLOCKED_NOTE),
 ]
 
 # --- Back office (parvis/cases/views/backoffice.py) -------------------------------------------
