@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
-from ninja import File, Form, Router
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile as NinjaUploadedFile
 
 from parvis.api import queries, services
@@ -216,7 +216,7 @@ def _identity(caller: ApiCaller, payload: SubmissionIn) -> dict[str, Any]:
     url_name="case_submit",
     openapi_extra=_SUBMISSION_DOC,
 )
-def submit(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+def submit(request: HttpRequest) -> Status[dict[str, Any]]:
     """Submit a case: as the token's resident, or as an agent on behalf of someone (channel of entry).
 
     201 with the tracking code (given once); 200 with the same case when the Idempotency-Key was used already.
@@ -250,13 +250,16 @@ def submit(request: HttpRequest) -> tuple[int, dict[str, Any]]:
     except CaseError as error:
         raise ApiError(422, str(error)) from error
     case = submission.case
-    return (201 if submission.created else 200), {
-        "reference": case.reference,
-        "status": case.status if caller.is_agent else "",
-        "status_label": case.status_label,
-        "tracking_code": submission.tracking_code,
-        "created": submission.created,
-    }
+    return Status(
+        201 if submission.created else 200,
+        {
+            "reference": case.reference,
+            "status": case.status if caller.is_agent else "",
+            "status_label": case.status_label,
+            "tracking_code": submission.tracking_code,
+            "created": submission.created,
+        },
+    )
 
 
 # --- Reading ------------------------------------------------------------------------------------
@@ -342,7 +345,7 @@ def transition(request: HttpRequest, reference: str, payload: TransitionIn) -> d
 
 
 @router.post("/{reference}/messages", response={201: EventOut, **ERRORS}, url_name="case_message")
-def message(request: HttpRequest, reference: str, payload: MessageIn) -> tuple[int, dict[str, Any]]:
+def message(request: HttpRequest, reference: str, payload: MessageIn) -> Status[dict[str, Any]]:
     """Agents (cases:write): write to the requester, who is emailed. Residents (cases:submit): reply."""
     caller = caller_of(request)
     caller.require(Scope.CASES_WRITE if caller.is_agent else Scope.CASES_SUBMIT)
@@ -354,7 +357,7 @@ def message(request: HttpRequest, reference: str, payload: MessageIn) -> tuple[i
             event = reply_as_citizen(case=case, text=payload.text, actor=caller.user, channel=Channel.API)
     except CaseError as error:
         raise ApiError(422, str(error), {"text": [str(error)]}) from error
-    return 201, _event(caller, event)
+    return Status(201, _event(caller, event))
 
 
 @router.post("/{reference}/documents", response={201: list[DocumentOut], **ERRORS}, url_name="case_documents")
@@ -363,7 +366,7 @@ def add_documents(
     reference: str,
     file: File[list[NinjaUploadedFile]],
     field_key: Form[str] = "",
-) -> tuple[int, list[dict[str, Any]]]:
+) -> Status[list[dict[str, Any]]]:
     """Add files to a case (multipart): to a file field of its form (``field_key``) or as a free document.
 
     Agents need cases:write; residents add documents to their own open cases with cases:submit.
@@ -377,4 +380,4 @@ def add_documents(
         )
     except CaseError as error:
         raise ApiError(409, str(error)) from error
-    return 201, [_document(d) for d in documents]
+    return Status(201, [_document(d) for d in documents])
