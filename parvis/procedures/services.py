@@ -85,6 +85,11 @@ def publish_procedure(*, procedure: Procedure, actor: Any) -> ProcedureVersion:
         raise ProcedureError("Aucune modification à publier : la version en ligne est déjà la dernière.")
     if not version.fields():
         raise ProcedureError("Le formulaire ne comporte aucun champ.")
+    from parvis.procedures.formengine import validate_form_definition
+
+    problems = validate_form_definition(version.form)
+    if problems:
+        raise ProcedureError("Le formulaire ne peut pas être publié : " + " ".join(problems))
     try:
         Workflow.from_json(version.workflow)
     except WorkflowError as exc:
@@ -156,6 +161,7 @@ def install_ready_catalogue(*, organisation: Organisation, actor: Any) -> list[P
             organisation=organisation, data=data, form=entry["form"], workflow=entry["workflow"], actor=actor
         )
         publish_procedure(procedure=procedure, actor=actor)
+        procedure.refresh_from_db()
         installed.append(procedure)
     return installed
 
