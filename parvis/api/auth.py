@@ -54,6 +54,9 @@ class ApiCaller:
     scopes: frozenset[str]
     memberships: list[Membership] = field(default_factory=list)
 
+    def __str__(self) -> str:  # the rate limit's key
+        return f"api-token:{self.token.pk}"
+
     @property
     def is_agent(self) -> bool:
         """An agent of the organisation (a role there); otherwise a resident acting for himself."""

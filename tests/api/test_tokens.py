@@ -157,3 +157,15 @@ def test_issuing_a_token_checks_its_expiry_and_scopes(territory, agent_a):
         )
     with pytest.raises(TokenError, match="au moins un droit"):
         issue_token(user=agent_a, organisation=territory.commune_a, scopes=[], name="x", actor=None)
+
+
+def test_requests_beyond_the_rate_limit_get_429_in_french(territory, agent_a, monkeypatch):
+    from parvis.api.v1 import api as ninja_api
+
+    throttle = ninja_api.throttle[0]
+    monkeypatch.setattr(throttle, "num_requests", 2)
+    client = Api(token_for(agent_a, territory.commune_a))
+    assert [client.get("/cases").status_code for _ in range(3)] == [200, 200, 429]
+    assert client.get("/cases").json()["detail"].startswith("Trop de requêtes")
+    other = Api(token_for(agent_a, territory.commune_a))  # the limit is per token
+    assert other.get("/cases").status_code == 200

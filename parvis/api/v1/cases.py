@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile as NinjaUploadedFile
 
@@ -230,7 +230,7 @@ def submit(request: HttpRequest) -> Status[dict[str, Any]]:
     identity = _identity(caller, payload)
     try:
         procedure = get_procedure_for_citizen(request, payload.procedure)
-    except Exception as exc:  # noqa: BLE001 - Http404 from the gate, said the API's way
+    except Http404 as exc:  # the gate's 404, said as an input error of this request
         raise ApiError(
             422,
             "Cette démarche n'existe pas ou n'est pas proposée par cette collectivité.",
