@@ -226,12 +226,25 @@ def submit_case_from_api(
 
 @transaction.atomic
 def add_documents_from_api(
-    *, case: Case, field_key: str, files: Sequence[UploadedFile], actor: Any, as_requester: bool
+    *,
+    case: Case,
+    field_key: str,
+    files: Sequence[UploadedFile],
+    actor: Any,
+    as_requester: bool,
+    issued: bool = False,
 ) -> list[CaseDocument]:
     """Attach files to a case: to one of its form's file fields (``field_key``) or as a free document.
 
-    ``as_requester``: the resident adds documents to his own open case; otherwise an agent does.
+    ``as_requester``: the resident adds documents to his own open case; otherwise an agent does, and
+    ``issued`` marks them as issued by the administration (a certificate, a copy of a record...).
     """
+    if issued and (as_requester or field_key):
+        raise ApiError(
+            422,
+            "Seul un agent délivre un document, et hors des champs du formulaire.",
+            {"issued": ["Incompatible avec field_key ou un jeton d'usager."]},
+        )
     if not files:
         raise ApiError(422, "Joignez au moins un fichier.", {"file": ["Joignez au moins un fichier."]})
     if field_key:
@@ -255,6 +268,8 @@ def add_documents_from_api(
                 document.field_key = field_key
                 document.save(update_fields=["field_key"])
         else:
-            document = add_document(case=case, upload=checked_upload, actor=actor, field_key=field_key)
+            document = add_document(
+                case=case, upload=checked_upload, actor=actor, field_key=field_key, issued_by_administration=issued
+            )
         documents.append(document)
     return documents

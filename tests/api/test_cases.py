@@ -264,3 +264,13 @@ def test_a_resident_cannot_add_documents_to_a_closed_case(territory, agent_a, ci
     )
     assert response.status_code == 409
     assert "close" in response.json()["detail"]
+
+
+def test_only_an_agent_issues_a_document(territory, citizen, simple_procedure):
+    case = _case(territory, simple_procedure, requester=citizen)
+    response = Api(token_for(citizen, territory.commune_a, CITIZEN_SCOPES)).post_multipart(
+        f"/cases/{case.reference}/documents", {"issued": "true", "file": SimpleUploadedFile("x.pdf", PDF)}
+    )
+    assert response.status_code == 422
+    assert "issued" in response.json()["errors"]
+    assert not case.documents.exists()

@@ -366,17 +366,24 @@ def add_documents(
     reference: str,
     file: File[list[NinjaUploadedFile]],
     field_key: Form[str] = "",
+    issued: Form[bool] = False,
 ) -> Status[list[dict[str, Any]]]:
     """Add files to a case (multipart): to a file field of its form (``field_key``) or as a free document.
 
-    Agents need cases:write; residents add documents to their own open cases with cases:submit.
+    Agents need cases:write, and ``issued=true`` delivers the document (attestation, copy of a record)
+    into the requester's space; residents add documents to their own open cases with cases:submit.
     """
     caller = caller_of(request)
     caller.require(Scope.CASES_WRITE if caller.is_agent else Scope.CASES_SUBMIT)
     case = queries.get_case_for_caller(caller, reference, write=True)
     try:
         documents = services.add_documents_from_api(
-            case=case, field_key=field_key, files=file, actor=caller.user, as_requester=not caller.is_agent
+            case=case,
+            field_key=field_key,
+            files=file,
+            actor=caller.user,
+            as_requester=not caller.is_agent,
+            issued=issued,
         )
     except CaseError as error:
         raise ApiError(409, str(error)) from error
