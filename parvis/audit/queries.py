@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
 from parvis.audit.models import AuditChainHead, AuditEvent
 from parvis.audit.services import compute_hash
+
+if TYPE_CHECKING:
+    from parvis.organisations.models import Organisation
 
 
 @dataclass
@@ -63,7 +67,7 @@ def verify_journal(batch_size: int = 5000) -> VerificationReport:
     return report
 
 
-def journal_for_organisation(organisation: object, *, action: str = "") -> QuerySet[AuditEvent]:
+def journal_for_organisation(organisation: Organisation, *, action: str = "") -> QuerySet[AuditEvent]:
     """The journal rows of one organisation (never another's), newest first."""
     events = AuditEvent.objects.filter(organisation=organisation).select_related("actor").order_by("-created_at", "-pk")
     if action:
