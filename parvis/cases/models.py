@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 
 from parvis.cases.enums import Channel, EventKind
 
+if TYPE_CHECKING:
+    from parvis.organisations.models import Organisation
+
 
 class CaseQuerySet(models.QuerySet["Case"]):
-    def for_organisation(self, organisation: object) -> CaseQuerySet:
+    def for_organisation(self, organisation: Organisation) -> CaseQuerySet:
         return self.filter(organisation=organisation)
 
     def open(self) -> CaseQuerySet:
