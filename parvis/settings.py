@@ -164,6 +164,9 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# Number of reverse proxies in front of Parvis that append to X-Forwarded-For (1 behind one nginx).
+PARVIS_TRUSTED_PROXIES = env_int("PARVIS_TRUSTED_PROXIES", 0)
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

@@ -32,8 +32,15 @@ class AuditEvent(models.Model):
     organisation = models.ForeignKey(
         "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # No database constraint and no cascade: deleting an account must not rewrite journal rows (the hash
+    # covers actor_id); the id stays, actor_label tells who it was.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_label = models.CharField("auteur", max_length=254, blank=True)
     action = models.CharField("action", max_length=100)

@@ -6,6 +6,7 @@ import hashlib
 import json
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -39,8 +40,16 @@ def compute_hash(event: AuditEvent) -> str:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address. Behind ``PARVIS_TRUSTED_PROXIES`` reverse proxies (nginx...), the address the
+    outermost trusted proxy saw, read from the right of X-Forwarded-For (never trust the left part: the
+    client writes it)."""
     if request is None:
         return None
+    proxies = settings.PARVIS_TRUSTED_PROXIES
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -246,7 +246,7 @@ def apply_transition(
 
     ``at`` backdates the step (imports of past cases only); ``notify=False`` sends nothing.
     """
-    case = Case.objects.select_for_update().select_related("version", "organisation").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("version", "organisation").get(pk=case.pk)
     workflow = Workflow.from_json(case.version.workflow)
     transition = workflow.transition(case.status, transition_key)
     if transition.requires_comment and not comment.strip():
@@ -470,7 +470,7 @@ def transfer_case(
     reason = reason.strip()
     if not reason:
         raise CaseError("Indiquez le motif du transfert.")
-    case = Case.objects.select_for_update().select_related("organisation", "department", "procedure").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("organisation", "department", "procedure").get(pk=case.pk)
     if not case.is_open:
         raise CaseError("Cette demande est close : elle ne peut plus être transférée.")
     source = case.organisation
@@ -616,7 +616,7 @@ def bulk_apply_transition(
         raise CaseError("Sélectionnez au moins une demande.")
     # Check the statuses as they are now, locked until the end: the list may be stale.
     cases = list(
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related("version", "organisation")
         .filter(pk__in=[case.pk for case in cases])
         .order_by("reference")

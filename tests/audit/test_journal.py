@@ -114,3 +114,20 @@ def test_journal_page_query_count_is_bounded(territory, admin_a, django_assert_m
     client = logged_in(admin_a, HOST_A)
     with django_assert_max_num_queries(12):
         client.get("/backoffice/journal/")
+
+
+def test_deleting_an_account_leaves_the_journal_intact(territory, agent_a):
+    record_event(action="test.by_agent", actor=agent_a, organisation=territory.commune_a)
+    agent_a.delete()
+    assert verify_journal().ok
+    assert AuditEvent.objects.get(action="test.by_agent").actor_label == "agent-a@commune-a.test"
+
+
+def test_client_ip_reads_the_address_seen_by_the_trusted_proxy(rf, settings):
+    from parvis.audit.services import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    assert client_ip(request) == "127.0.0.1"
+    settings.PARVIS_TRUSTED_PROXIES = 1
+    assert client_ip(request) == "203.0.113.7"
+    assert client_ip(rf.get("/", REMOTE_ADDR="127.0.0.1")) == "127.0.0.1"
