@@ -164,6 +164,9 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# API requests allowed per token (django-ninja throttle syntax: N/s, N/m, N/h).
+PARVIS_API_RATE = env_str("PARVIS_API_RATE", "600/m")
+
 # Number of reverse proxies in front of Parvis that append to X-Forwarded-For (1 behind one nginx).
 PARVIS_TRUSTED_PROXIES = env_int("PARVIS_TRUSTED_PROXIES", 0)
 

@@ -18,6 +18,7 @@ _EXEMPT_PREFIXES = (
     "/healthz",
     "/compte/deconnexion/",
     "/compte/double-authentification/",
+    "/api/",  # token-authenticated: a browser session is never an API credential
 )
 
 

@@ -40,7 +40,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url=None,  # Swagger UI would come from a CDN, which our CSP forbids; openapi.json is the reference
     auth=BearerAuth(),
-    throttle=[AuthRateThrottle(getattr(settings, "PARVIS_API_RATE", "600/m"))],
+    throttle=[AuthRateThrottle(settings.PARVIS_API_RATE)],
 )
 api.add_router("/procedures", procedures_router)
 api.add_router("/cases", cases_router)
