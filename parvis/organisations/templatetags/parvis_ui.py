@@ -20,3 +20,23 @@ def accessible(field: BoundField) -> SafeString:
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
+
+
+_FEMININE_HEADS = ("Communauté ", "Métropole ", "Métropole")
+_VOWELS = "AEIOUYÂÊÎÔÛÀÉÈËÏÜŒaeiouyâêîôûàéèëïüœ"
+
+
+@register.filter
+def de(name: str) -> str:
+    """« de » before an organisation's name, as French writes it: d'Admiville, de la Communauté
+    d'agglomération…, du Havre, des Mureaux, de Saint-Admi."""
+    name = str(name)
+    if name.startswith(_FEMININE_HEADS):
+        return f"de la {name}"
+    if name.startswith("Le "):
+        return f"du {name[3:]}"
+    if name.startswith("Les "):
+        return f"des {name[4:]}"
+    if name[:1] in _VOWELS:
+        return f"d'{name}"
+    return f"de {name}"
