@@ -90,12 +90,15 @@ def start_draft(
             key = uuid.uuid4().hex  # a token already used, or (rarely) a resume code taken
     else:  # pragma: no cover - five collisions on 40 random bits
         raise CaseError("Impossible de créer le brouillon pour le moment. Réessayez.")
+    version = procedure.published_version
+    if version is None:  # pragma: no cover - checked on entry
+        raise CaseError("Cette démarche n'est pas ouverte en ligne pour le moment.")
     record_event(
         action="draft.started",
         actor=actor,
         organisation=organisation,
         obj=draft,
-        after={"procedure": procedure.slug, "version": procedure.published_version.number},
+        after={"procedure": procedure.slug, "version": version.number},
     )
     return draft
 
@@ -253,7 +256,7 @@ def submit_draft(
     become CaseDocuments, and the draft keeps a link to its case.
     """
     draft = Draft.objects.select_for_update().select_related("procedure", "version", "organisation").get(pk=draft.pk)
-    if draft.submitted_case_id is not None:
+    if draft.submitted_case is not None:
         return Submission(case=draft.submitted_case, tracking_code=None, created=False)
     procedure = draft.procedure
     if procedure.published_version_id != draft.version_id:

@@ -150,8 +150,11 @@ def _answer(field: dict[str, Any], rng: random.Random, person: dict[str, str], o
 
 
 def _answers(procedure: Procedure, rng: random.Random, person: dict[str, str], org: Organisation) -> dict[str, Any]:
+    version = procedure.published_version
+    if version is None:  # the demo only files cases under published procedures
+        raise ValueError(f"The procedure {procedure.slug!r} has no published version.")
     answers = {}
-    for page in procedure.published_version.form["pages"]:
+    for page in version.form["pages"]:
         for field in page["fields"]:
             if field["type"] in {"file", "map_point", "comment", "siret"} or field.get("condition"):
                 continue

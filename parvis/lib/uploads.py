@@ -42,11 +42,12 @@ def _sniff(head: bytes) -> str | None:
 def _reencode(data: bytes, content_type: str) -> bytes:
     """Decode and re-encode an image: drops EXIF (location) metadata and anything hidden after the pixels."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.load()
             fmt = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}[content_type]
-            if fmt == "JPEG" and image.mode not in ("RGB", "L"):
-                image = image.convert("RGB")
+            image: Image.Image = opened
+            if fmt == "JPEG" and opened.mode not in ("RGB", "L"):
+                image = opened.convert("RGB")
             out = io.BytesIO()
             image.save(out, format=fmt, quality=90) if fmt != "PNG" else image.save(out, format=fmt)
             return out.getvalue()

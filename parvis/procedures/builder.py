@@ -26,7 +26,7 @@ from parvis.cases.enums import Channel
 from parvis.organisations.models import Department, Organisation
 from parvis.procedures import formengine
 from parvis.procedures.enums import FieldType as T
-from parvis.procedures.enums import ProcedureStatus, SilenceRule
+from parvis.procedures.enums import ProcedureStatus, SilenceRule, Theme
 from parvis.procedures.models import Procedure, ProcedureAdoption, ProcedureVersion
 from parvis.procedures.queries import RESERVED_SLUGS
 from parvis.procedures.workflow import Workflow, WorkflowError
@@ -557,7 +557,9 @@ class SlugMixin:
             return str(slug)
         if slug in RESERVED_SLUGS:
             raise ValidationError(f"L'identifiant « {slug} » est réservé : choisissez-en un autre.")
-        clash = Procedure.objects.filter(organisation=self.organisation, slug=slug).exclude(pk=self.instance_pk)
+        clash = Procedure.objects.filter(organisation=self.organisation, slug=slug)
+        if self.instance_pk is not None:
+            clash = clash.exclude(pk=self.instance_pk)
         if clash.exists():
             raise ValidationError(f"Une autre démarche de la collectivité utilise déjà l'identifiant « {slug} ».")
         return str(slug)
@@ -685,7 +687,7 @@ class NewProcedureForm(SlugMixin, forms.Form):
         help_text="Une phrase affichée dans le catalogue.",
         error_messages={"required": "Indiquez un résumé en une phrase."},
     )
-    theme = forms.ChoiceField(label="Thème", choices=Procedure._meta.get_field("theme").choices)
+    theme = forms.ChoiceField(label="Thème", choices=Theme.choices)
     department = forms.ModelChoiceField(
         label="Service instructeur", queryset=Department.objects.none(), required=False, empty_label="Aucun"
     )
@@ -777,14 +779,15 @@ PREFILL_LABELS = {
 }
 LENGTH_TYPES = {T.TEXT, T.LONG_TEXT}
 BOUND_TYPES = {T.NUMBER, T.AMOUNT, T.DATE, T.MULTIPLE_CHOICE, T.REPEATED_BLOCK}
-BOUND_HELP = {
+# Keyed by FieldType, looked up with the plain string stored in the form definition.
+BOUND_HELP: dict[str, str] = {
     T.NUMBER: "Valeurs minimale et maximale acceptées (facultatif).",
     T.AMOUNT: "Montants minimal et maximal acceptés, en euros (facultatif).",
     T.DATE: "Une date (JJ/MM/AAAA) ou « aujourd'hui » (facultatif).",
     T.MULTIPLE_CHOICE: "Nombre de cases à cocher au minimum et au maximum (facultatif).",
     T.REPEATED_BLOCK: "Nombre d'éléments au minimum et au maximum (20 au plus par défaut).",
 }
-TYPE_HELP = {
+TYPE_HELP: dict[str, str] = {
     T.ADDRESS: "L'usager saisit le numéro et la voie, le code postal et la commune.",
     T.MAP_POINT: "Facultatif pour l'usager ; un champ adresse doit figurer dans le formulaire.",
     T.CHECKBOX: "Une case unique ; obligatoire signifie qu'elle doit être cochée (attestation sur l'honneur).",
@@ -1266,11 +1269,12 @@ class TransitionForm(forms.Form):
 
 
 class InitialStatusForm(forms.Form):
-    initial = forms.ChoiceField(label="Étape de départ des nouvelles demandes")
+    # The field is named "initial", like BaseForm.initial (the initial data): it is added in __init__
+    # rather than declared on the class so the two names do not clash.
 
     def __init__(self, *args: Any, statuses: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["initial"].choices = statuses  # type: ignore[attr-defined]
+        self.fields["initial"] = forms.ChoiceField(label="Étape de départ des nouvelles demandes", choices=statuses)
 
 
 def status_choices(workflow: Mapping[str, Any]) -> list[tuple[str, str]]:

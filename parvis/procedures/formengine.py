@@ -841,7 +841,7 @@ class PageForm(forms.Form):
             autocomplete = {"street": "address-line1", "city": "address-level2"}
             for part, part_label in ADDRESS_PARTS:
                 widget_attrs = {"autocomplete": autocomplete[part]} if part in autocomplete else {}
-                django_field = (
+                address_field: forms.Field = (
                     PostcodeField(label=part_label, required=False)
                     if part == "postcode"
                     else forms.CharField(
@@ -851,7 +851,7 @@ class PageForm(forms.Form):
                         widget=forms.TextInput(attrs=widget_attrs),
                     )
                 )
-                self._put(key, f"{key}{SEP}{part}", django_field, f"{label} — {part_label}", value.get(part, ""))
+                self._put(key, f"{key}{SEP}{part}", address_field, f"{label} — {part_label}", value.get(part, ""))
         elif kind == T.MAP_POINT:
             value = value if isinstance(value, dict) else {}
             for part, part_label, limit in (("lat", "Latitude", 90), ("lon", "Longitude", 180)):
@@ -1043,6 +1043,8 @@ class PageForm(forms.Form):
         if who_name in self.fields:
             who = cleaned.get(who_name) or ""
             if who == "self":
+                if self.user is None:
+                    raise RuntimeError("The 'who' choice is only offered to a signed-in user.")
                 for name in names.values():
                     self._errors.pop(name, None)
                 return {
@@ -1059,7 +1061,7 @@ class PageForm(forms.Form):
                 return None
         if any(name in self._errors for name in names.values()):
             return None
-        value = {part: cleaned.get(name) for part, name in names.items()}
+        value: dict[str, Any] = {part: cleaned.get(name) for part, name in names.items()}
         if not any(value.values()):
             if spec.get("required") or who_name in self.fields:
                 for part, part_label in PERSON_PARTS:
@@ -1352,7 +1354,7 @@ def _validate_pages(
         prior = prune_answers({"pages": _pages(form_json)[:index]}, cleaned)
         if not _page_shown(page, prior):
             continue
-        data = MultiValueDict()
+        data: MultiValueDict[str, Any] = MultiValueDict()
         for spec in page.get("fields", []):
             _stored_to_data(spec, answers.get(spec["key"]), data)
         form = PageForm(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Field, Max
 from django.utils import timezone
 
 from parvis.audit.services import record_event
@@ -208,7 +208,8 @@ def _validation_messages(error: Any) -> list[str]:
     messages = []
     for name, field_errors in error.message_dict.items():
         try:
-            label = str(Procedure._meta.get_field(name).verbose_name)
+            field = Procedure._meta.get_field(name)
+            label = str(field.verbose_name) if isinstance(field, Field) else name
         except Exception:  # noqa: BLE001 - NON_FIELD_ERRORS and unknown names keep their raw name
             label = name
         messages += [f"{label.capitalize()} : {message}" for message in field_errors]
@@ -334,6 +335,8 @@ def import_procedure(*, organisation: Organisation, data: Any, actor: Any) -> Pr
     problems = validate_form_definition(form)
     if problems:
         raise FormProblems(problems)
+    if not isinstance(form, dict):  # validate_form_definition already refuses anything but a dict
+        raise FormProblems(["Le formulaire doit contenir une liste de pages."])
     try:
         Workflow.from_json(workflow)
     except WorkflowError as exc:

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -61,10 +61,18 @@ def _files(draft: Draft | None) -> dict[str, list[DraftFile]]:
     return files
 
 
+def _published_version(procedure: Procedure) -> ProcedureVersion:
+    """The version residents fill; get_procedure_for_citizen only returns procedures that have one."""
+    version = procedure.published_version
+    if version is None:
+        raise Http404("Cette démarche n'est pas ouverte en ligne pour le moment.")
+    return version
+
+
 def _up_to_date(request: HttpRequest, procedure: Procedure, draft: Draft | None) -> Draft | None:
     if draft is not None and draft.submitted_case_id is None and draft.version_id != procedure.published_version_id:
         draft = draft_services.upgrade_draft_version(
-            draft=draft, version=procedure.published_version, actor=_actor(request)
+            draft=draft, version=_published_version(procedure), actor=_actor(request)
         )
         messages.info(
             request, "Cette démarche a été mise à jour depuis que vous l'avez commencée : vérifiez vos réponses."
@@ -99,7 +107,7 @@ def fill(request: HttpRequest, slug: str) -> HttpResponse:
     if not procedure.allows_anonymous and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     draft = _up_to_date(request, procedure, queries.current_draft(request, procedure))
-    version = draft.version if draft else procedure.published_version
+    version = draft.version if draft else _published_version(procedure)
     answers = draft.answers if draft else {}
     pages = len(version.form.get("pages", []))
     index = _requested_index(request, draft, formengine.visible_pages(version, answers), pages)
