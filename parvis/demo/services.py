@@ -126,7 +126,7 @@ DEPARTMENT_FALLBACKS = {
         "collecte-dechets": "services-techniques",
     },
 }
-HISTORY_SIZES = {"admiville": 400, "saint-admi": 150, "admi-les-bois": 40}
+HISTORY_SIZES = {"admiville": 400, "saint-admi": 200, "admi-les-bois": 100}
 
 
 def _load_catalogue_and_history(report: LoadReport, organisations: dict[str, Organisation]) -> None:
