@@ -131,6 +131,12 @@ class MessageForm(forms.Form):
         required=False,
         help_text="Facultative. PDF, JPEG, PNG ou WebP, 10 Mo au plus.",
     )
+    issued = forms.BooleanField(
+        label="La pièce jointe est le document délivré en réponse à la demande",
+        required=False,
+        help_text="Par exemple l'acte ou l'attestation demandés : le demandeur le retrouve parmi les documents "
+        "délivrés par l'administration.",
+    )
 
     def __init__(self, *args: Any, canned_responses: list[CannedResponse], **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "message")
@@ -147,6 +153,12 @@ class MessageForm(forms.Form):
     def clean_canned(self) -> CannedResponse | None:
         pk = self.cleaned_data.get("canned")
         return self.canned_responses.get(pk) if pk else None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("issued") and not cleaned.get("attachment"):
+            self.add_error("attachment", "Joignez le document délivré, ou décochez la case qui l'annonce.")
+        return cleaned
 
 
 class AssignForm(forms.Form):

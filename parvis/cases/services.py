@@ -470,7 +470,11 @@ def transfer_case(
     reason = reason.strip()
     if not reason:
         raise CaseError("Indiquez le motif du transfert.")
-    case = Case.objects.select_for_update(of=("self",)).select_related("organisation", "department", "procedure").get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("organisation", "department", "procedure")
+        .get(pk=case.pk)
+    )
     if not case.is_open:
         raise CaseError("Cette demande est close : elle ne peut plus être transférée.")
     source = case.organisation
@@ -586,12 +590,23 @@ def unlink_cases(*, case: Case, other: Case, actor: Any, request: HttpRequest | 
 
 @transaction.atomic
 def message_citizen_with_document(
-    *, case: Case, text: str, actor: Any, upload: CheckedUpload | None = None, channel: str = Channel.EMAIL
+    *,
+    case: Case,
+    text: str,
+    actor: Any,
+    upload: CheckedUpload | None = None,
+    issued: bool = False,
+    channel: str = Channel.EMAIL,
 ) -> CaseEvent:
-    """A message to the requester with an optional attachment, delivered into the citizen's space."""
+    """A message to the requester with an optional attachment, delivered into the citizen's space;
+    ``issued`` marks the attachment as the document the administration delivers (the certificate asked for)."""
     if not text.strip():
         raise CaseError("Le message est vide.")
-    document = add_document(case=case, upload=upload, actor=actor) if upload is not None else None
+    document = (
+        add_document(case=case, upload=upload, actor=actor, issued_by_administration=issued)
+        if upload is not None
+        else None
+    )
     event = message_citizen(case=case, text=text, actor=actor, channel=channel)
     if document is not None:
         event.data = {"document": document.pk}

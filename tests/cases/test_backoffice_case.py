@@ -172,6 +172,39 @@ def test_a_message_is_emailed_to_the_requester_with_its_attachment_in_their_spac
     assert document.visible_to_citizen and document.name == "modele.pdf"
 
 
+def test_the_agent_delivers_the_document_asked_for_and_the_requester_finds_it_among_the_issued_ones(
+    territory, case, agent_a, citizen
+):
+    response = logged_in(agent_a, HOST_A).post(
+        url(case, "message"),
+        {
+            "message-text": "Votre extrait d'acte de naissance est joint.",
+            "message-attachment": SimpleUploadedFile("extrait.pdf", PDF, content_type="application/pdf"),
+            "message-issued": "on",
+        },
+    )
+    assert response.status_code == 302
+    document = CaseDocument.objects.get(case=case)
+    assert document.issued_by_administration and document.visible_to_citizen
+    assert case.events.filter(kind=EventKind.DOCUMENT_ADDED, title="Document délivré : extrait.pdf").exists()
+    page = logged_in(citizen, HOST_A).get(f"/mon-espace/demandes/{case.reference}/").content.decode()
+    issued = page.split("Documents délivrés par l'administration")[1].split("Documents du dossier")[0]
+    assert "extrait.pdf" in issued
+
+
+def test_announcing_a_delivered_document_without_attaching_it_sends_nothing_and_keeps_the_text(
+    territory, case, agent_a
+):
+    response = logged_in(agent_a, HOST_A).post(
+        url(case, "message"),
+        {"message-text": "Votre acte est joint.", "message-issued": "on"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Joignez le document délivré" in page and "Votre acte est joint." in page
+    assert not case.events.filter(kind=EventKind.MESSAGE_TO_CITIZEN).exists()
+
+
 def test_a_message_with_a_refused_attachment_sends_nothing_and_keeps_the_text(territory, case, agent_a):
     response = logged_in(agent_a, HOST_A).post(
         url(case, "message"),

@@ -307,7 +307,9 @@ def message(request: HttpRequest, reference: str) -> HttpResponse:
         form.add_error("attachment", f"{' '.join(exc.messages)} Choisissez un autre fichier.")
         return _render_case(request, case, message_form=form)
     try:
-        services.message_citizen_with_document(case=case, text=text, upload=upload, actor=_actor(request))
+        services.message_citizen_with_document(
+            case=case, text=text, upload=upload, issued=form.cleaned_data["issued"], actor=_actor(request)
+        )
     except services.CaseError as exc:
         form.add_error("text", str(exc))
         if upload is not None:
