@@ -272,3 +272,9 @@ def test_camille_and_the_civil_status_agent_go_through_a_birth_certificate_reque
         assert "Extrait avec filiation" in answers
     camille.goto("/demarches/acte-naissance/formulaire/")
     assert camille.page.get_by_text(NEW_LABEL).count() >= 1  # new requests get the new version
+
+    # The agent's case page also reads on a phone (long e-mail addresses wrap, no sideways scroll).
+    agent.page.set_viewport_size(PHONE)  # type: ignore[arg-type]
+    agent.goto(f"/backoffice/demandes/{reference}/")
+    agent.check("journey-case-closed-agent-phone")
+    _no_sideways_scroll(agent)
