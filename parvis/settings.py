@@ -225,6 +225,9 @@ PARVIS_SMS_BACKEND = env_str("PARVIS_SMS_BACKEND", "parvis.notifications.sms.Con
 PARVIS_SMS_HTTP_URL = env_str("PARVIS_SMS_HTTP_URL")
 PARVIS_SMS_HTTP_TOKEN = env_str("PARVIS_SMS_HTTP_TOKEN")
 PARVIS_SMS_SENDER = env_str("PARVIS_SMS_SENDER", "PARVIS")
+# Key of the HMAC-SHA256 signature (header X-Parvis-Signature) of webhooks called by workflows;
+# without it, webhook calls are kept and retried but not sent.
+PARVIS_WEBHOOK_SECRET = env_str("PARVIS_WEBHOOK_SECRET")
 
 # Base URL scheme and port used to build absolute links in emails.
 PARVIS_URL_SCHEME = env_str("PARVIS_URL_SCHEME", "https" if PRODUCTION else "http")

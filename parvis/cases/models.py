@@ -254,3 +254,37 @@ class CannedResponse(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class WebhookStatus(models.TextChoices):
+    QUEUED = "queued", "En attente"
+    SENDING = "sending", "Envoi en cours"
+    SENT = "sent", "Envoyé"
+    FAILED = "failed", "En échec"
+
+
+class WebhookDelivery(models.Model):
+    """One call of a workflow's webhook: stored with the transition, POSTed (signed) after commit, retried."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="webhook_deliveries")
+    url = models.URLField("adresse", max_length=500)
+    payload = models.JSONField("contenu")
+    status = models.CharField("état", max_length=10, choices=WebhookStatus.choices, default=WebhookStatus.QUEUED)
+    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+    next_attempt_at = models.DateTimeField("prochaine tentative", null=True, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    response_status = models.PositiveSmallIntegerField("dernier code HTTP", null=True, blank=True)
+    last_error = models.TextField("dernière erreur", blank=True)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "appel de webhook"
+        verbose_name_plural = "appels de webhook"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="webhook_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.url} ({self.status})"

@@ -279,8 +279,9 @@ def apply_transition(
         before={"status": before},
         after={"status": target.key, "transition": transition.key},
     )
-    if notify and target.visible and any(a.get("type") == "notify_citizen" for a in transition.actions):
-        _notify(case, "case.status_changed", {"status": target.label_for_citizen, "comment": comment.strip()}, actor)
+    from parvis.cases.actions import run_actions
+
+    run_actions(case=case, transition=transition, actor=actor, comment=comment, notify=notify)
     return case
 
 

@@ -1,25 +1,29 @@
 """Workflows as data: statuses and transitions stored in each ProcedureVersion.
 
 A case moves only along a declared transition; anything else raises ``IllegalTransition``.
-Transition actions are names interpreted by the cases services (message to the citizen,
-request for missing documents, document generation...), so a commune configures them
-without code.
+Transition actions are data executed by ``parvis.cases.actions`` (message to the citizen,
+document generation, orientation to a department, webhook...), so a commune configures them
+without code; a status may also declare a ``timeout`` applied by a periodic job.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
+# Executed by parvis.cases.actions, in the transaction of the transition.
 ACTION_TYPES = {
     "notify_citizen",  # email the citizen that the visible status changed
-    "message",  # send a templated message to the citizen ({"type": "message", "text": ...})
-    "request_documents",  # ask for missing documents (issue 4: incomplete files)
-    "generate_document",  # issue a PDF from a template
-    "request_payment",
-    "assign_department",
-    "webhook",
+    "message",  # {"type": "message", "text": template, "subject": template, "channel": "email"|"sms"}
+    "generate_document",  # {"type": "generate_document", "title": str, "template": template, "visible_to_citizen": …}
+    "assign_department",  # {"type": "assign_department", "department": slug of a department of the organisation}
+    "webhook",  # {"type": "webhook", "url": "https://..."}: signed POST after commit, retried
 }
+# Announced but not built yet (issue 4: incomplete files; issue 9: payments): refused when validating,
+# so no workflow can be published that relies on them.
+PLANNED_ACTION_TYPES = {"request_documents", "request_payment"}
+MESSAGE_CHANNELS = {"email", "sms"}
 
 
 class WorkflowError(ValueError):
@@ -38,6 +42,8 @@ class Status:
     final: bool = False
     colour: str = "#1f4e8c"
     citizen_label: str = ""
+    # {"after_days": N, "transition": key}: the transition is applied automatically N days after entering.
+    timeout: dict[str, Any] | None = None
 
     @property
     def label_for_citizen(self) -> str:
@@ -71,6 +77,7 @@ class Workflow:
                     final=bool(s.get("final", False)),
                     colour=s.get("colour", "#1f4e8c"),
                     citizen_label=s.get("citizen_label", ""),
+                    timeout=s.get("timeout") or None,
                 )
                 for s in data["statuses"]
             }
@@ -101,8 +108,10 @@ class Workflow:
                 if key not in self.statuses:
                     raise WorkflowError(f"La transition « {t.label} » mène à une étape inconnue « {key} ».")
             for action in t.actions:
-                if action.get("type") not in ACTION_TYPES:
-                    raise WorkflowError(f"Action inconnue « {action.get('type')} » dans « {t.label} ».")
+                validate_action(action, t.label)
+        for s in self.statuses.values():
+            if s.timeout is not None:
+                self._validate_timeout(s)
         reachable = {self.initial}
         changed = True
         while changed:
@@ -114,6 +123,24 @@ class Workflow:
         unreachable = set(self.statuses) - reachable
         if unreachable:
             raise WorkflowError("Étapes inaccessibles : " + ", ".join(sorted(unreachable)) + ".")
+
+    def _validate_timeout(self, status: Status) -> None:
+        timeout = status.timeout
+        where = f"l'étape « {status.label} »"
+        if not isinstance(timeout, dict):
+            raise WorkflowError(f"Le passage automatique de {where} est mal décrit.")
+        days = timeout.get("after_days")
+        if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+            raise WorkflowError(f"Le délai du passage automatique de {where} doit être un nombre de jours (1 ou plus).")
+        if status.final:
+            raise WorkflowError(
+                f"{where[0].upper()}{where[1:]} est finale : elle ne peut pas avoir de passage automatique."
+            )
+        transition = self.transitions.get(str(timeout.get("transition", "")))
+        if transition is None or status.key not in transition.sources:
+            raise WorkflowError(
+                f"Le passage automatique de {where} doit utiliser une transition qui part de cette étape."
+            )
 
     def status(self, key: str) -> Status:
         return self.statuses[key]
@@ -127,6 +154,51 @@ class Workflow:
             current = self.statuses[status_key].label if status_key in self.statuses else status_key
             raise IllegalTransition(f"Cette action n'est pas possible depuis l'étape « {current} ».")
         return t
+
+
+def _check_template(source: Any, what: str, where: str) -> None:
+    from parvis.notifications.rendering import check_source
+
+    if not isinstance(source, str):
+        raise WorkflowError(f"{what} de l'action dans « {where} » doit être un texte.")
+    problem = check_source(source)
+    if problem:
+        raise WorkflowError(f"{what} de l'action dans « {where} » : {problem}")
+
+
+def validate_action(action: Any, where: str) -> None:
+    """Check one action of the transition labelled ``where``: its type and its parameters."""
+    kind = action.get("type") if isinstance(action, dict) else None
+    if kind in PLANNED_ACTION_TYPES:
+        raise WorkflowError(f"Action prévue mais pas encore disponible « {kind} » dans « {where} ».")
+    if kind not in ACTION_TYPES:
+        raise WorkflowError(f"Action inconnue « {kind} » dans « {where} ».")
+    assert isinstance(action, dict)
+    if kind == "message":
+        if not str(action.get("text") or "").strip():
+            raise WorkflowError(f"Le message envoyé par « {where} » est vide.")
+        _check_template(action["text"], "Le texte", where)
+        if action.get("subject"):
+            _check_template(action["subject"], "L'objet", where)
+        if action.get("channel", "email") not in MESSAGE_CHANNELS:
+            raise WorkflowError(f"Le message de « {where} » part par courriel (email) ou par SMS (sms).")
+    elif kind == "generate_document":
+        if not str(action.get("title") or "").strip():
+            raise WorkflowError(f"Le document produit par « {where} » doit avoir un titre.")
+        if not str(action.get("template") or "").strip():
+            raise WorkflowError(f"Le modèle du document produit par « {where} » est vide.")
+        _check_template(action["title"], "Le titre", where)
+        _check_template(action["template"], "Le modèle", where)
+        if not isinstance(action.get("visible_to_citizen", True), bool):
+            raise WorkflowError(f"« visible_to_citizen » du document de « {where} » vaut true ou false.")
+    elif kind == "assign_department":
+        if not isinstance(action.get("department"), str) or not action["department"].strip():
+            raise WorkflowError(f"Indiquez le service vers lequel « {where} » oriente la demande.")
+    elif kind == "webhook":
+        url = action.get("url")
+        parts = urlsplit(url) if isinstance(url, str) else None
+        if parts is None or parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise WorkflowError(f"L'adresse appelée par « {where} » doit commencer par https:// (ou http://).")
 
 
 def default_workflow() -> dict[str, Any]:
