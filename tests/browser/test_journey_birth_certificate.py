@@ -165,6 +165,8 @@ def _agent_logs_in(agent: Visit) -> None:
 def _agent_opens_the_case(agent: Visit, reference: str) -> None:
     agent.goto("/backoffice/demandes/")
     agent.check("journey-queue-desk")
+    hidden = agent.page.evaluate("(w => w.scrollWidth - w.clientWidth)(document.querySelector('.table-wrap'))")
+    assert hidden <= 0, f"the queue's last columns are {hidden}px out of sight on a 1280-px desk"
     _label(agent, "Rechercher").fill(reference)
     agent.page.get_by_role("button", name="Filtrer").click()
     agent.page.wait_for_url(re.compile(r"q=" + reference))
