@@ -21,8 +21,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     kind = OrganisationKind.COMMUNE
     name = factory.Sequence(lambda n: f"Commune {n}")
     slug = factory.Sequence(lambda n: f"commune-{n}")
-    insee_code = factory.Sequence(lambda n: f"{99000 + n}")
-    reference_prefix = factory.Sequence(lambda n: "C" + "".join(chr(65 + int(d)) for d in f"{n:03d}"))
+    # Modulo 1000: still valid (5-digit INSEE code, 4-letter prefix) after the session's 1000th organisation.
+    insee_code = factory.Sequence(lambda n: f"{99000 + n % 1000}")
+    reference_prefix = factory.Sequence(lambda n: "C" + "".join(chr(65 + int(d)) for d in f"{n % 1000:03d}"))
     email = factory.LazyAttribute(lambda o: f"contact@{o.slug}.test")
 
     class Params:
