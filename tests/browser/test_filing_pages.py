@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import Visit
 from tests.factories import published_procedure
@@ -84,7 +85,8 @@ def test_an_anonymous_resident_finds_and_files_a_procedure_on_a_phone(phone: Vis
     phone.page.get_by_role("link", name="Demande de test").click()
     phone.check("procedures-detail-phone")
     phone.page.get_by_role("link", name="Faire la demande en ligne").click()
-    assert phone.page.locator("[data-show-if='mode']").is_hidden()  # shown once « Envoi postal » is chosen
+    # Hidden by the deferred script until « Envoi postal » is chosen (expect waits for it to have run).
+    expect(phone.page.locator("[data-show-if='mode']")).to_be_hidden()
     phone.check("procedures-fill-phone")
     _no_sideways_scroll(phone)
     phone.page.get_by_role("button", name="Continuer", exact=True).click()
@@ -93,7 +95,7 @@ def test_an_anonymous_resident_finds_and_files_a_procedure_on_a_phone(phone: Vis
     assert phone.page.evaluate("document.activeElement.id") == "form-errors"
     phone.check("procedures-fill-errors-phone")
     phone.page.get_by_label("Envoi postal").check()
-    assert phone.page.locator("[data-show-if='mode']").is_visible()
+    expect(phone.page.locator("[data-show-if='mode']")).to_be_visible()
     phone.page.get_by_label("Numéro et voie").fill("3 rue des Lilas")
     phone.page.get_by_label("Code postal").fill("75011")
     phone.page.get_by_label("Commune").fill("Paris")
@@ -102,7 +104,7 @@ def test_an_anonymous_resident_finds_and_files_a_procedure_on_a_phone(phone: Vis
     phone.page.get_by_role("button", name="Continuer", exact=True).click()
     assert "Détails" in phone.page.locator("h1").inner_text()
     phone.page.get_by_role("button", name="Ajouter un autre").click()
-    assert phone.page.get_by_role("group", name="Objets — n° 2").is_visible()
+    expect(phone.page.get_by_role("group", name="Objets — n° 2")).to_be_visible()
     phone.check("procedures-fill-page2-phone")
     _no_sideways_scroll(phone)
     phone.page.get_by_role("button", name="Continuer", exact=True).click()
