@@ -19,8 +19,17 @@ from tests.conftest import HOST_A, HOST_B, HOST_EPCI, logged_in
 from tests.factories import MembershipFactory
 
 
+def test_the_parvis_script_maps_api_token_to_the_command(monkeypatch):
+    seen = []
+    monkeypatch.setattr("django.core.management.execute_from_command_line", seen.append)
+    main(["parvis", "api-token", "someone@example.org"])
+    assert seen == [["parvis", "api_token", "someone@example.org"]]
+
+
 def test_the_command_prints_a_token_that_works_for_the_agent(territory, agent_a, simple_procedure, capsys):
-    main(["parvis", "api-token", agent_a.email, "--scope", "procedures:read", "--scope", "cases:read"])
+    # call_command, not the script: the script's run_from_argv closes the database connections at the end,
+    # which would end the test's transaction on PostgreSQL.
+    call_command("api_token", agent_a.email, "--scope", "procedures:read", "--scope", "cases:read")
     out = capsys.readouterr()
     token = out.out.strip()
     assert token.startswith("pvs_")
