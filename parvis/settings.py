@@ -228,6 +228,8 @@ PARVIS_SMS_SENDER = env_str("PARVIS_SMS_SENDER", "PARVIS")
 # Key of the HMAC-SHA256 signature (header X-Parvis-Signature) of webhooks called by workflows;
 # without it, webhook calls are kept and retried but not sent.
 PARVIS_WEBHOOK_SECRET = env_str("PARVIS_WEBHOOK_SECRET")
+# Webhooks to loopback/private addresses: allowed in development and tests, refused in production unless set.
+PARVIS_WEBHOOK_ALLOW_PRIVATE = env_bool("PARVIS_WEBHOOK_ALLOW_PRIVATE", not PRODUCTION)
 
 # Base URL scheme and port used to build absolute links in emails.
 PARVIS_URL_SCHEME = env_str("PARVIS_URL_SCHEME", "https" if PRODUCTION else "http")

@@ -14,9 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
+import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 from urllib.parse import urlsplit
@@ -108,11 +111,31 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # a 3xx is an error: the configured address must answer itself
 
 
+def check_public_address(url: str) -> None:
+    """Refuse a webhook aimed at the platform's own network (loopback, private, link-local ranges).
+
+    Unless PARVIS_WEBHOOK_ALLOW_PRIVATE is set (development, tests, an intranet receiver), an
+    administrator's workflow must not make the server call its own internal services.
+    """
+    if settings.PARVIS_WEBHOOK_ALLOW_PRIVATE:
+        return
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except socket.gaierror as exc:
+        raise WebhookError(f"Nom d'hôte introuvable : {host}") from exc
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global:
+            raise WebhookError(f"Adresse de webhook refusée : {host} désigne une adresse interne ({address}).")
+
+
 def _post(url: str, body: bytes) -> int:
     """POST the body; returns the HTTP status (raises on network errors)."""
     secret = getattr(settings, "PARVIS_WEBHOOK_SECRET", "")
     if not secret:
         raise WebhookError("PARVIS_WEBHOOK_SECRET n'est pas configuré : les webhooks ne peuvent pas être signés.")
+    check_public_address(url)
     request = urllib.request.Request(  # noqa: S310 - scheme checked by check_url
         check_url(url),
         data=body,

@@ -328,6 +328,19 @@ def test_a_webhook_without_a_configured_secret_is_kept_but_not_sent(
     assert delivery.status == WebhookStatus.QUEUED and "PARVIS_WEBHOOK_SECRET" in delivery.last_error
 
 
+@override_settings(TASKS=IMMEDIATE_TASKS, PARVIS_WEBHOOK_SECRET=SECRET, PARVIS_WEBHOOK_ALLOW_PRIVATE=False)
+def test_a_webhook_to_an_internal_address_is_refused_in_production(
+    territory, citizen, agent_a, django_capture_on_commit_callbacks
+):
+    with Receiver([]) as receiver:
+        case = file_case(territory, citizen, workflow_with({"type": "webhook", "url": receiver.url}))
+        with django_capture_on_commit_callbacks(execute=True):
+            apply_transition(case=case, transition_key="start", actor=agent_a)
+    delivery = WebhookDelivery.objects.get(case=case)
+    assert receiver.received == []
+    assert "adresse interne" in delivery.last_error
+
+
 def test_a_webhook_is_not_called_when_the_transition_is_rolled_back(territory, citizen, agent_a):
     action = [{"type": "webhook", "url": "https://exemple.fr/hook"}, {"type": "assign_department", "department": "x"}]
     case = file_case(territory, citizen, workflow_with(*action))
