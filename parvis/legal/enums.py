@@ -8,9 +8,9 @@ from django.db import models
 class SilenceRule(models.TextChoices):
     """What the administration's silence means at the end of the delay (CRPA L231-1, L231-4)."""
 
+    NONE = "none", "Pas de décision implicite"
     SVA = "sva", "Silence vaut accord"
     SVR = "svr", "Silence vaut rejet"
-    NONE = "none", "Pas de décision implicite"
 
 
 class PeriodUnit(models.TextChoices):

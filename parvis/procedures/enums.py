@@ -1,5 +1,10 @@
 from django.db import models
 
+from parvis.legal.enums import PeriodUnit as DelayUnit
+from parvis.legal.enums import SilenceRule
+
+__all__ = ["DelayUnit", "FieldType", "ProcedureStatus", "SilenceRule", "Theme"]
+
 
 class Theme(models.TextChoices):
     CIVIL_STATUS = "etat-civil", "État civil"
@@ -18,18 +23,6 @@ class ProcedureStatus(models.TextChoices):
     DRAFT = "draft", "Brouillon"
     PUBLISHED = "published", "Publiée"
     ARCHIVED = "archived", "Archivée"
-
-
-class SilenceRule(models.TextChoices):
-    NONE = "none", "Pas de décision implicite"
-    SVA = "sva", "Silence vaut accord"
-    SVR = "svr", "Silence vaut rejet"
-
-
-class DelayUnit(models.TextChoices):
-    DAYS = "days", "jours"
-    WEEKS = "weeks", "semaines"
-    MONTHS = "months", "mois"
 
 
 class FieldType(models.TextChoices):
