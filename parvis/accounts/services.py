@@ -147,13 +147,7 @@ def register_user(
                 channel=CHANNEL,
                 request=request,
             )
-            queue_message(
-                organisation=organisation,
-                event="account.confirm_email",
-                to=user.email,
-                context={"user": user, "confirm_url": _confirm_url(organisation, user)},
-                related=user,
-            )
+            _queue_confirmation(organisation, user)
             return user
     record_event(
         action="account.registration_duplicate",
@@ -176,6 +170,17 @@ def register_user(
     return None
 
 
+def _queue_confirmation(organisation: Organisation | None, user: User) -> None:
+    """The email carrying the address-confirmation link (at registration and on request)."""
+    queue_message(
+        organisation=organisation,
+        event="account.confirm_email",
+        to=user.email,
+        context={"user": user, "confirm_url": _confirm_url(organisation, user)},
+        related=user,
+    )
+
+
 @transaction.atomic
 def send_confirmation_email(
     *, organisation: Organisation | None, email: str, request: HttpRequest | None = None
@@ -184,13 +189,7 @@ def send_confirmation_email(
     user = User.objects.filter(email__iexact=normalise_email(email), is_active=True).first()
     if user is None or user.email_verified_at is not None:
         return
-    queue_message(
-        organisation=organisation,
-        event="account.confirm_email",
-        to=user.email,
-        context={"user": user, "confirm_url": _confirm_url(organisation, user)},
-        related=user,
-    )
+    _queue_confirmation(organisation, user)
     record_event(
         action="account.confirmation_resent", organisation=organisation, obj=user, channel=CHANNEL, request=request
     )
