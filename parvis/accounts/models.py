@@ -121,6 +121,13 @@ class Membership(models.Model):
     department = models.ForeignKey(
         Department, verbose_name="service", null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
     )
+    title = models.CharField(
+        "qualité",
+        max_length=200,
+        blank=True,
+        help_text="Fonction sous laquelle l'agent signe ses décisions, par exemple "
+        "« Officier de l'état civil par délégation du maire ».",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from parvis.cases.enums import Channel, EventKind
+from parvis.legal.enums import DeadlineState
 
 if TYPE_CHECKING:
     from parvis.organisations.models import Organisation
@@ -71,6 +72,18 @@ class Case(models.Model):
     received_on = models.DateField("date de réception")
     closed_at = models.DateTimeField("close le", null=True, blank=True)
     last_activity_at = models.DateTimeField("dernière activité")
+    # The law (issue 4): legal settings frozen at submission, and the clock computed from them by
+    # parvis.legal.services.recompute_deadline (never written anywhere else).
+    legal = models.JSONField("règles juridiques à la date du dépôt", default=dict, blank=True)
+    transmitted_from_on = models.DateField("reçue d'abord par une autre collectivité le", null=True, blank=True)
+    deadline_state = models.CharField(
+        "délai de décision", max_length=20, choices=DeadlineState.choices, default=DeadlineState.NONE
+    )
+    last_day = models.DateField("dernier jour pour décider", null=True, blank=True)
+    decision_due_on = models.DateField("date de la décision implicite", null=True, blank=True)
+    decision = models.CharField("décision", max_length=20, blank=True)
+    decided_on = models.DateField("décidée le", null=True, blank=True)
+    recourse_until = models.DateField("recours possible jusqu'au", null=True, blank=True)
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
     search_text = models.TextField(editable=False, default="")
 
@@ -91,6 +104,9 @@ class Case(models.Model):
             # Work-queue sorts over every case of an organisation (open and closed alike).
             models.Index(fields=["organisation", "-submitted_at", "-id"], name="case_org_submitted_idx"),
             models.Index(fields=["organisation", "-last_activity_at", "-id"], name="case_org_activity_idx"),
+            # The implicit-decision job and the "due within 7 days" filter.
+            models.Index(fields=["deadline_state", "decision_due_on"], name="case_deadline_idx"),
+            models.Index(fields=["organisation", "deadline_state", "decision_due_on"], name="case_org_deadline_idx"),
         ]
 
     def __str__(self) -> str:

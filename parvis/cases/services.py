@@ -169,6 +169,11 @@ def submit_case(
         raise CaseError("Cette démarche n'est pas proposée par cette collectivité.")
     if channel not in Channel.values:
         raise CaseError("Canal inconnu.")
+    if procedure.excluded_from_sve and channel in {Channel.WEB, Channel.API, Channel.EMAIL}:
+        raise CaseError(
+            "Cette démarche est exclue de la saisine par voie électronique (décret n° 2016-1491) : "
+            "déposez votre dossier à la mairie ou envoyez-le par courrier."
+        )
     if requester is None and not (requester_email or requester_phone):
         raise CaseError("Indiquez une adresse électronique ou un téléphone pour être tenu informé.")
     version = procedure.published_version
@@ -208,6 +213,9 @@ def submit_case(
             if existing is not None:
                 return Submission(case=existing, tracking_code=None, created=False)
         raise
+    from parvis.legal.services import on_case_submitted
+
+    on_case_submitted(case, procedure)
     _add_event(
         case,
         kind=EventKind.SUBMITTED,
@@ -258,6 +266,9 @@ def apply_transition(
     case.closed_at = now if target.final else None
     case.last_activity_at = now
     case.save(update_fields=["status", "status_label", "is_open", "closed_at", "last_activity_at"])
+    from parvis.legal.services import on_status_entered
+
+    on_status_entered(case, target, at=now, actor=actor)
     _add_event(
         case,
         kind=EventKind.STATUS_CHANGED,
@@ -504,6 +515,12 @@ def transfer_case(
         # The timeline and files now belong to the receiving commune, like the case.
         CaseEvent.objects.filter(case=case).update(organisation=target)
         CaseDocument.objects.filter(case=case).update(organisation=target)
+        from parvis.legal.models import Acknowledgment, PiecesRequest
+        from parvis.legal.services import on_case_transferred
+
+        PiecesRequest.objects.filter(case=case).update(organisation=target)
+        Acknowledgment.objects.filter(case=case).update(organisation=target)
+        on_case_transferred(case, source=source, at=case.last_activity_at)
         title = f"Demande transmise à {target.name}"
     else:
         title = f"Demande transmise au service {department.name}"  # type: ignore[union-attr]

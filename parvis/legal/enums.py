@@ -32,3 +32,57 @@ class Calendar(models.TextChoices):
     SAINT_PIERRE_ET_MIQUELON = "FR-SAINT-PIERRE-ET-MIQUELON", "Saint-Pierre-et-Miquelon"
     SAINT_BARTHELEMY = "FR-SAINT-BARTHELEMY", "Saint-Barthélemy"
     SAINT_MARTIN = "FR-SAINT-MARTIN", "Saint-Martin"
+
+
+class LegalNature(models.TextChoices):
+    """What a procedure asks of the administration: the mentions of its acknowledgment depend on it."""
+
+    DEMANDE = "demande", "Demande appelant une décision"
+    DECLARATION = "declaration", "Déclaration"
+    INFORMATION = "information", "Signalement, question ou prise de rendez-vous (pas de décision)"
+
+
+class DeadlineState(models.TextChoices):
+    """Where a case stands against the administration's delay (stored on the case, indexed)."""
+
+    NONE = "none", "Pas de décision implicite"
+    RUNNING = "running", "Délai en cours"
+    WAITING = "waiting", "Délai non commencé (pièces attendues)"
+    SUSPENDED = "suspended", "Délai suspendu (pièces attendues)"
+    DECIDED = "decided", "Décision expresse"
+    CLOSED = "closed", "Close sans décision"
+    IMPLICIT_ACCEPTED = "implicit_accepted", "Acceptée implicitement"
+    IMPLICIT_REJECTED = "implicit_rejected", "Rejetée implicitement"
+
+
+class Decision(models.TextChoices):
+    """The decision a final status carries (``Status.decision`` in a workflow)."""
+
+    ACCEPT = "accept", "Décision favorable"
+    REJECT = "reject", "Décision défavorable"
+
+
+class AcknowledgmentKind(models.TextChoices):
+    REGISTRATION = "registration", "Accusé d'enregistrement"
+    RECEIPT = "receipt", "Accusé de réception"
+    PIECES_REQUEST = "pieces_request", "Demande de pièces ou d'informations manquantes"
+    PIECES_RECEIVED = "pieces_received", "Réception des pièces manquantes"
+    IMPLICIT_DECISION = "implicit_decision", "Information sur la décision implicite"
+    DECISION = "decision", "Notification de la décision"
+    ATTESTATION = "attestation", "Attestation de décision implicite d'acceptation"
+    PAYMENT = "payment", "Accusé de réception de paiement"
+
+
+class PiecesRequestStatus(models.TextChoices):
+    OPEN = "open", "Pièces attendues"
+    COMPLETE = "complete", "Pièces reçues"
+    EXPIRED = "expired", "Délai dépassé"
+    CANCELLED = "cancelled", "Annulée"
+
+
+class FinalDisposition(models.TextChoices):
+    """Sort final of a file once its retention (DUA) ends (instruction DAF/DPACI/RES/2009/018)."""
+
+    DESTROY = "destroy", "Élimination (après visa des Archives départementales)"
+    SORT = "sort", "Tri"
+    KEEP = "keep", "Conservation définitive"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from email.utils import formataddr, make_msgid, parseaddr
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives, get_connection
 
 from parvis.notifications.models import OutboundMessage
@@ -36,6 +37,9 @@ def send_email(message: OutboundMessage) -> str:
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
+    for attachment in message.attachments or []:
+        with default_storage.open(attachment["path"], "rb") as handle:
+            email.attach(attachment["name"], handle.read(), attachment["content_type"])
     email.send(fail_silently=False)
     status = getattr(email, "anymail_status", None)
     provider_id = getattr(status, "message_id", None) if status is not None else None

@@ -43,6 +43,9 @@ class OutboundMessage(models.Model):
     last_error = models.TextField("dernière erreur", blank=True)
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
     provider_message_id = models.CharField("identifiant chez le prestataire", max_length=255, blank=True)
+    # Files sent with an email: [{"name", "content_type", "path"}], stored in the default storage
+    # when the message is queued (an acknowledgment PDF, an iCalendar invitation...).
+    attachments = models.JSONField("pièces jointes", default=list, blank=True)
     related_type = models.CharField("type de l'objet lié", max_length=100, blank=True)
     related_id = models.CharField("identifiant de l'objet lié", max_length=64, blank=True)
     created_by = models.ForeignKey(

@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -41,6 +43,15 @@ SENDING_LEASE = dt.timedelta(minutes=15)
 
 class NotificationError(Exception):
     """A message cannot be queued or retried as asked."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file to send with an email (kept in the default storage with the message)."""
+
+    name: str
+    content_type: str
+    content: bytes
 
 
 def max_attempts() -> int:
@@ -78,9 +89,13 @@ def queue_message(
     channel: str = "email",
     actor: Any = None,
     related: models.Model | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> OutboundMessage:
     """Compose the message for ``event`` from the organisation's template (or the default), store it,
     journal it, and enqueue its delivery when the transaction commits.
+
+    ``attachments`` (emails only) are written to the default storage now, so a retry a day later
+    still sends them.
 
     Raises ``MessageTemplateMissing`` when no template exists, ``InvalidPhoneNumber`` for a bad SMS number.
     """
@@ -108,6 +123,11 @@ def queue_message(
         related_id=str(related.pk) if related is not None else "",
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    if attachments:
+        if channel != Channel.EMAIL:
+            raise NotificationError("Seuls les courriels peuvent porter des pièces jointes.")
+        message.attachments = _store_attachments(message, attachments)
+        message.save(update_fields=["attachments"])
     record_event(
         action="message.queued",
         actor=actor,
@@ -117,6 +137,21 @@ def queue_message(
     )
     _enqueue_on_commit([message.pk])
     return message
+
+
+def _store_attachments(message: OutboundMessage, attachments: Sequence[Attachment]) -> list[dict[str, str]]:
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils.text import get_valid_filename
+
+    stored = []
+    for attachment in attachments:
+        name = get_valid_filename(attachment.name) or "piece-jointe"
+        path = default_storage.save(
+            f"outbox/{message.organisation_id or 0}/{message.pk}/{name}", ContentFile(attachment.content)
+        )
+        stored.append({"name": name, "content_type": attachment.content_type, "path": path})
+    return stored
 
 
 def _claim(message_id: int, now: dt.datetime) -> OutboundMessage | None:

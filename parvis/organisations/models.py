@@ -63,6 +63,18 @@ class Organisation(models.Model):
     )
     accessibility_contact = models.EmailField("contact accessibilité", blank=True)
     calendar = models.CharField("calendrier des jours fériés", max_length=30, default="FR")
+    decision_authority = models.CharField(
+        "autorité qui décide",
+        max_length=200,
+        blank=True,
+        help_text="Mentionnée dans les accusés de réception et les décisions, par exemple « le maire d'Admiville ».",
+    )
+    administrative_court = models.CharField(
+        "tribunal administratif compétent",
+        max_length=300,
+        blank=True,
+        help_text="Par exemple « tribunal administratif de Lyon, 184 rue Duguesclin, 69433 Lyon Cedex 03 ».",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OrganisationQuerySet.as_manager()

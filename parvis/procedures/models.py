@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from parvis.cases.enums import Channel
+from parvis.legal.enums import FinalDisposition, LegalNature
 from parvis.procedures.enums import DelayUnit, ProcedureStatus, SilenceRule, Theme
 
 
@@ -48,6 +49,49 @@ class Procedure(models.Model):
         "unité du délai", max_length=10, choices=DelayUnit.choices, default=DelayUnit.MONTHS
     )
     legal_basis = models.CharField("fondement juridique", max_length=300, blank=True)
+    # Legal settings (issue 4). Frozen into each case at submission (Case.legal); what the acknowledgment
+    # of receipt says is built from them (parvis.legal.acknowledgments), never from free text.
+    legal_nature = models.CharField(
+        "nature de la démarche", max_length=20, choices=LegalNature.choices, default=LegalNature.DEMANDE
+    )
+    excluded_from_sve = models.BooleanField(
+        "exclue de la saisine par voie électronique",
+        default=False,
+        help_text="Démarches exclues par le décret n° 2016-1491 : elles ne peuvent pas être déposées en ligne.",
+    )
+    decision_authority = models.CharField(
+        "autorité qui décide",
+        max_length=200,
+        blank=True,
+        help_text="Par exemple « le maire d'Admiville ». Vide : l'autorité indiquée pour la collectivité.",
+    )
+    recourse_gracieux_to = models.CharField(
+        "recours gracieux adressé à",
+        max_length=200,
+        blank=True,
+        help_text="Vide : l'autorité qui décide.",
+    )
+    recourse_hierarchique_to = models.CharField(
+        "recours hiérarchique adressé à",
+        max_length=200,
+        blank=True,
+        help_text="Par exemple « le préfet du Rhône », quand un tel recours existe.",
+    )
+    administrative_court = models.CharField(
+        "tribunal administratif compétent",
+        max_length=300,
+        blank=True,
+        help_text="Vide : le tribunal indiqué pour la collectivité.",
+    )
+    retention_years = models.PositiveSmallIntegerField(
+        "durée d'utilité administrative (années)",
+        null=True,
+        blank=True,
+        help_text="Durée de conservation après la clôture du dossier.",
+    )
+    final_disposition = models.CharField(
+        "sort final", max_length=10, choices=FinalDisposition.choices, default=FinalDisposition.DESTROY
+    )
     allows_anonymous = models.BooleanField("ouverte sans compte", default=True)
     status = models.CharField("état", max_length=20, choices=ProcedureStatus.choices, default=ProcedureStatus.DRAFT)
     published_version = models.ForeignKey(

@@ -26,6 +26,12 @@ PLANNED_ACTION_TYPES = {"request_documents", "request_payment"}
 MESSAGE_CHANNELS = {"email", "sms"}
 
 
+DECISIONS = {"accept", "reject"}
+IMPLICIT_ACCEPTED = "implicit_accepted"
+IMPLICIT_REJECTED = "implicit_rejected"
+IMPLICIT_KEYS = {IMPLICIT_ACCEPTED, IMPLICIT_REJECTED}
+
+
 class WorkflowError(ValueError):
     """A workflow definition that cannot work; the message is for administrators, in French."""
 
@@ -44,10 +50,39 @@ class Status:
     citizen_label: str = ""
     # {"after_days": N, "transition": key}: the transition is applied automatically N days after entering.
     timeout: dict[str, Any] | None = None
+    # On a final status: the express decision it notifies ("accept" / "reject"; parvis.legal.enums.Decision),
+    # which stops the legal clock and, for a rejection, calls for the motivation and the recourse block.
+    decision: str = ""
+    # Statuses added by the platform (implicit decisions), not declared by the administrator.
+    system: bool = False
 
     @property
     def label_for_citizen(self) -> str:
         return self.citizen_label or self.label
+
+
+# Every workflow has them: the implicit-decision job (parvis.legal.tasks) moves a case there when
+# the administration's delay ends without an express decision. No transition leads there.
+IMPLICIT_STATUSES = (
+    Status(
+        key=IMPLICIT_ACCEPTED,
+        label="Acceptée implicitement",
+        citizen_label="Acceptée (décision implicite)",
+        final=True,
+        colour="#116329",
+        decision="accept",
+        system=True,
+    ),
+    Status(
+        key=IMPLICIT_REJECTED,
+        label="Rejetée implicitement",
+        citizen_label="Rejetée (décision implicite)",
+        final=True,
+        colour="#b00020",
+        decision="reject",
+        system=True,
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -78,6 +113,7 @@ class Workflow:
                     colour=s.get("colour", "#1f4e8c"),
                     citizen_label=s.get("citizen_label", ""),
                     timeout=s.get("timeout") or None,
+                    decision=str(s.get("decision") or ""),
                 )
                 for s in data["statuses"]
             }
@@ -96,6 +132,8 @@ class Workflow:
         except (KeyError, TypeError) as exc:
             raise WorkflowError(f"Circuit de traitement incomplet : élément manquant {exc}.") from exc
         workflow.validate()
+        for status in IMPLICIT_STATUSES:
+            workflow.statuses.setdefault(status.key, status)
         return workflow
 
     def validate(self) -> None:
@@ -112,6 +150,12 @@ class Workflow:
         for s in self.statuses.values():
             if s.timeout is not None:
                 self._validate_timeout(s)
+            if s.decision and s.decision not in DECISIONS:
+                raise WorkflowError(f"La décision de l'étape « {s.label} » doit valoir « accept » ou « reject ».")
+            if s.decision and not s.final:
+                raise WorkflowError(f"L'étape « {s.label} » porte une décision : elle doit être finale.")
+            if s.key in IMPLICIT_KEYS and not s.system:
+                raise WorkflowError(f"« {s.key} » est une étape réservée aux décisions implicites.")
         reachable = {self.initial}
         changed = True
         while changed:
@@ -120,7 +164,7 @@ class Workflow:
                 if t.target not in reachable and reachable.intersection(t.sources):
                     reachable.add(t.target)
                     changed = True
-        unreachable = set(self.statuses) - reachable
+        unreachable = {key for key, s in self.statuses.items() if not s.system} - reachable
         if unreachable:
             raise WorkflowError("Étapes inaccessibles : " + ", ".join(sorted(unreachable)) + ".")
 
@@ -215,8 +259,8 @@ def default_workflow() -> dict[str, Any]:
                 "citizen_label": "Informations ou pièces à fournir",
                 "colour": "#b00020",
             },
-            {"key": "accepted", "label": "Acceptée", "final": True, "colour": "#116329"},
-            {"key": "rejected", "label": "Refusée", "final": True, "colour": "#b00020"},
+            {"key": "accepted", "label": "Acceptée", "final": True, "colour": "#116329", "decision": "accept"},
+            {"key": "rejected", "label": "Refusée", "final": True, "colour": "#b00020", "decision": "reject"},
             {"key": "closed", "label": "Classée sans suite", "final": True, "colour": "#4a4a4a"},
         ],
         "transitions": [
