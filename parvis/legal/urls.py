@@ -1,8 +1,8 @@
 from django.urls import path
 
-from parvis.legal import views
+from parvis.legal.views import calculator
 
 app_name = "legal"
 urlpatterns = [
-    path("backoffice/calcul-delais/", views.calculator, name="calculator"),
+    path("backoffice/calcul-delais/", calculator.calculator, name="calculator"),
 ]
