@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"api-token": "api_token"}
+ALIASES = {"api-token": "api_token", "bench-data": "bench_data"}
 
 
 def main(argv: list[str] | None = None) -> None:
