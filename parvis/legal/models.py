@@ -71,3 +71,43 @@ class Acknowledgment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.case_id}"
+
+
+class DigestSent(models.Model):
+    """The daily digest of cases at risk sent to one agent for one organisation on one day
+    (``parvis.legal.digest``): the unique constraint makes running the job twice send one."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField("jour")
+    case_count = models.PositiveIntegerField("demandes signalées", default=0)
+    message = models.ForeignKey(
+        "notifications.OutboundMessage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "résumé quotidien envoyé"
+        verbose_name_plural = "résumés quotidiens envoyés"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "day"], name="digest_sent_once_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.organisation} — {self.day}"
+
+
+class DigestOptOut(models.Model):
+    """An agent who asked not to receive the daily digest for this organisation."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "refus du résumé quotidien"
+        verbose_name_plural = "refus du résumé quotidien"
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="digest_opt_out_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.organisation}"
