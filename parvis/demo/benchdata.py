@@ -78,10 +78,6 @@ class _Column:
     is_json: bool
 
 
-def _none() -> None:
-    return None
-
-
 @cache
 def _columns(model: type[models.Model]) -> tuple[_Column, ...]:
     columns = []
@@ -89,10 +85,8 @@ def _columns(model: type[models.Model]) -> tuple[_Column, ...]:
         default: Callable[[], Any]
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             default = timezone.now
-        elif f.has_default():
-            default = f.get_default
         else:
-            default = _none
+            default = f.get_default  # the field's default, "" for text fields, None otherwise
         columns.append(_Column(f.attname, f.column, default, isinstance(f, models.JSONField)))
     return tuple(columns)
 
@@ -375,7 +369,7 @@ class _Journal:
             "after": after,
             "channel": channel,
             "ip_address": None,
-            "created_at": at,
+            "created_at": at.astimezone(dt.UTC),  # as the database gives it back to `parvis audit verify`
             "previous_hash": previous,
         }
         digest = compute_hash(SimpleNamespace(**row))  # type: ignore[arg-type]
