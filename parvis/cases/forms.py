@@ -18,7 +18,17 @@ ASSIGNMENT_CHOICES = [
     ("my_department", "Mon service"),
     ("unassigned", "Non attribuées"),
 ]
-SORT_LABELS = {"newest": "Plus récentes d'abord", "oldest": "Plus anciennes d'abord", "activity": "Dernière activité"}
+SORT_LABELS = {
+    "newest": "Plus récentes d'abord",
+    "oldest": "Plus anciennes d'abord",
+    "activity": "Dernière activité",
+    "deadline": "Échéance la plus proche",
+}
+DEADLINE_CHOICES = [
+    ("", "Toutes"),
+    ("due_7", "Décision due dans les 7 jours"),
+    ("late", "En retard"),
+]
 
 
 def _choice(form: forms.Form, name: str) -> forms.ChoiceField:
@@ -46,6 +56,12 @@ class QueueFilterForm(forms.Form):
     department = forms.TypedChoiceField(label="Service", required=False, coerce=int, empty_value=None)
     channel = forms.ChoiceField(label="Canal", required=False, choices=[("", "Tous")] + Channel.choices)
     assignment = forms.ChoiceField(label="Attribution", required=False)
+    deadline = forms.ChoiceField(
+        label="Échéance",
+        required=False,
+        choices=DEADLINE_CHOICES,
+        help_text="Décision implicite dans les 7 jours, ou dernier jour pour décider dépassé.",
+    )
     sort = forms.ChoiceField(label="Trier par", required=False, choices=[(k, SORT_LABELS[k]) for k in SORTS])
 
     def __init__(
@@ -82,6 +98,7 @@ class QueueFilterForm(forms.Form):
             department=data.get("department"),
             channel=data.get("channel") or "",
             assignment=data.get("assignment") or "",
+            deadline=data.get("deadline") or "",
             q=(data.get("q") or "").strip(),
             sort=data.get("sort") or "newest",
         )

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404, HttpRequest
 
 from parvis.accounts.access import memberships_in, roles_in
@@ -20,6 +20,7 @@ from parvis.accounts.enums import Role
 from parvis.accounts.models import Membership, User
 from parvis.cases.access import cases_visible_to_agent
 from parvis.cases.models import CannedResponse, Case, CaseDocument, CaseLink, CaseQuerySet
+from parvis.legal.clock import due_soon_q, late_q, paris_today
 from parvis.lib.text import search_terms
 from parvis.organisations.models import Department, Organisation
 from parvis.procedures.formengine import display_answers
@@ -34,7 +35,11 @@ SORTS: dict[str, tuple[str, bool]] = {
     "newest": ("submitted_at", True),
     "oldest": ("submitted_at", False),
     "activity": ("last_activity_at", True),
+    "deadline": ("last_day", False),  # the last day to decide (E, or the indicative target), soonest first
 }
+# Sorts on a nullable column: cases without a date come last, in both directions of reading.
+NULLABLE_SORTS = {"deadline"}
+DEADLINE_FILTERS = ("due_7", "late")  # decision due within 7 days; last day passed (parvis.legal.clock)
 
 # Badge colours: a workflow's status colour is shown through the nearest of these classes
 # (the CSP forbids inline styles). Each colour reaches 4.5:1 on white.
@@ -121,6 +126,7 @@ class QueueFilters:
     department: int | None = None
     channel: str = ""
     assignment: str = ""  # "me", "my_department", "unassigned"
+    deadline: str = ""  # "due_7" or "late" (DEADLINE_FILTERS)
     q: str = ""
     sort: str = "newest"
 
@@ -146,6 +152,10 @@ def filter_queue(request: HttpRequest, filters: QueueFilters) -> CaseQuerySet:
         cases = cases.filter(department_id__in=agent_departments(request))
     elif filters.assignment == "unassigned":
         cases = cases.filter(assigned_to__isnull=True)
+    if filters.deadline == "due_7":
+        cases = cases.filter(due_soon_q(paris_today()))
+    elif filters.deadline == "late":
+        cases = cases.filter(late_q(paris_today()))
     return cases
 
 
@@ -156,17 +166,42 @@ def _search(cases: CaseQuerySet, text: str) -> CaseQuerySet:
 
 
 def encode_cursor(case: Case, sort: str) -> str:
-    value: datetime = getattr(case, SORTS[sort][0])
-    return base64.urlsafe_b64encode(f"{value.isoformat()}|{case.pk}".encode()).decode().rstrip("=")
+    value: datetime | date | None = getattr(case, SORTS[sort][0])
+    text = value.isoformat() if value is not None else ""  # empty: a case without date (nullable sorts)
+    return base64.urlsafe_b64encode(f"{text}|{case.pk}".encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
+def decode_cursor(cursor: str, sort: str = "newest") -> tuple[datetime | date | None, int] | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         value, pk = raw.rsplit("|", 1)
+        if sort in NULLABLE_SORTS:
+            return (date.fromisoformat(value) if value else None), int(pk)
         return datetime.fromisoformat(value), int(pk)
     except (ValueError, UnicodeDecodeError):
         return None
+
+
+def _after_cursor(column: str, value: datetime | date | None, pk: int, *, descending: bool, nullable: bool) -> Q:
+    """The rows after (``value``, ``pk``) in the reading order; NULLs are last in ascending order
+    (first when read backwards), as ``_order`` sorts them."""
+    op = "lt" if descending else "gt"
+    if value is None:
+        after_null = Q(**{f"{column}__isnull": True, f"pk__{op}": pk})
+        return after_null | Q(**{f"{column}__isnull": False}) if descending else after_null
+    after = Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"pk__{op}": pk})
+    if nullable and not descending:
+        after |= Q(**{f"{column}__isnull": True})
+    return after
+
+
+def _order(column: str, *, descending: bool, nullable: bool) -> list[Any]:
+    if not nullable:
+        prefix = "-" if descending else ""
+        return [f"{prefix}{column}", f"{prefix}pk"]
+    if descending:
+        return [F(column).desc(nulls_first=True), "-pk"]
+    return [F(column).asc(nulls_last=True), "pk"]
 
 
 @dataclass
@@ -189,6 +224,10 @@ _ROW_FIELDS = (
     "is_open",
     "submitted_at",
     "last_activity_at",
+    "legal",  # the countdown badge: silence rule (parvis.legal.clock reads only the case's own fields)
+    "deadline_state",
+    "last_day",
+    "decision_due_on",
     "procedure__title",
     "department__name",
     "assigned_to__first_name",
@@ -216,14 +255,13 @@ def queue_page(request: HttpRequest, filters: QueueFilters, *, after: str = "", 
         if exact is not None:
             cases = cases.exclude(pk=exact.pk)
     backwards = bool(before) and not after
-    cursor = decode_cursor(before if backwards else after) if (after or before) else None
+    cursor = decode_cursor(before if backwards else after, sort) if (after or before) else None
     forward_desc = descending != backwards  # the direction in which rows are read
+    nullable = sort in NULLABLE_SORTS
     if cursor is not None:
         value, pk = cursor
-        op = "lt" if forward_desc else "gt"
-        cases = cases.filter(Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"pk__{op}": pk}))
-    prefix = "-" if forward_desc else ""
-    rows = list(_rows(cases).order_by(f"{prefix}{column}", f"{prefix}pk")[: PAGE_SIZE + 1])
+        cases = cases.filter(_after_cursor(column, value, pk, descending=forward_desc, nullable=nullable))
+    rows = list(_rows(cases).order_by(*_order(column, descending=forward_desc, nullable=nullable))[: PAGE_SIZE + 1])
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     if backwards:
