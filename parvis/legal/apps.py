@@ -5,3 +5,6 @@ class Config(AppConfig):
     name = "parvis.legal"
     label = "legal"
     verbose_name = "Règles légales"
+    # Modules whose @periodic jobs ``parvis worker`` registers (parvis.scheduler): the implicit
+    # decisions (tasks) and the agents' daily digest (digest).
+    periodic_modules = ("tasks", "digest")

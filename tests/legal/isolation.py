@@ -12,3 +12,14 @@ CASES = [
         note="a calculator: shows no tenant data, only what the agent typed (tests/legal/test_calculator.py)",
     ),
 ]
+
+
+# --- Daily digest (parvis/legal/views/digest.py) ------------------------------------------------
+
+CASES += [
+    UrlCase(
+        "legal:digest_settings",
+        "agent",
+        note="the agent's own choice for the current organisation, no tenant data (tests/legal/test_digest.py)",
+    ),
+]

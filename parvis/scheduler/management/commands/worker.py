@@ -14,14 +14,16 @@ from parvis.scheduler.services import scheduler_loop
 
 
 def load_periodic_jobs() -> None:
-    """Import every app's ``tasks`` module so its ``@periodic`` jobs register."""
+    """Import every app's ``tasks`` module (and the modules its AppConfig lists in ``periodic_modules``)
+    so their ``@periodic`` jobs register."""
     for config in apps.get_app_configs():
         if config.name.startswith("parvis."):
-            try:
-                importlib.import_module(f"{config.name}.tasks")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.tasks":
-                    raise
+            for module in getattr(config, "periodic_modules", ("tasks",)):
+                try:
+                    importlib.import_module(f"{config.name}.{module}")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{config.name}.{module}":
+                        raise
 
 
 class Command(BaseCommand):
