@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "parvis.procedures",
     "parvis.cases",
     "parvis.api",
+    "parvis.franceconnect",
     "parvis.demo",
 ]
 
@@ -230,6 +231,12 @@ PARVIS_SMS_SENDER = env_str("PARVIS_SMS_SENDER", "PARVIS")
 PARVIS_WEBHOOK_SECRET = env_str("PARVIS_WEBHOOK_SECRET")
 # Webhooks to loopback/private addresses: allowed in development and tests, refused in production unless set.
 PARVIS_WEBHOOK_ALLOW_PRIVATE = env_bool("PARVIS_WEBHOOK_ALLOW_PRIVATE", not PRODUCTION)
+
+# FranceConnect (docs/franceconnect.md): the local OpenID provider under /fc-demo/ (on outside production unless set),
+# its issuer URL (default http://localhost:<port>/fc-demo/api/v2), and the key encrypting stored client secrets.
+PARVIS_FC_LOCAL_PROVIDER = env_bool("PARVIS_FC_LOCAL_PROVIDER", not PRODUCTION)
+PARVIS_FC_LOCAL_ISSUER = env_str("PARVIS_FC_LOCAL_ISSUER")
+PARVIS_FC_SECRET_KEY = env_str("PARVIS_FC_SECRET_KEY")
 
 # Base URL scheme and port used to build absolute links in emails.
 PARVIS_URL_SCHEME = env_str("PARVIS_URL_SCHEME", "https" if PRODUCTION else "http")

@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("parvis.procedures.urls")),
     path("", include("parvis.cases.urls")),
     path("api/v1/", include("parvis.api.urls")),
+    path("", include("parvis.franceconnect.urls")),
+    path("fc-demo/api/v2/", include("parvis.franceconnect.provider.urls")),
     path("demo/", include("parvis.demo.urls")),
     path("django-admin/", admin.site.urls),
 ]

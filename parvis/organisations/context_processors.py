@@ -22,6 +22,7 @@ BACKOFFICE_MENU: list[tuple[str, str, set[str]]] = [
     ("organisations:department_list", "Services", {Role.ADMIN}),
     ("organisations:agent_list", "Agents et rôles", {Role.ADMIN}),
     ("organisations:communes", "Communes membres", {Role.ADMIN}),
+    ("franceconnect:settings", "FranceConnect", {Role.ADMIN}),
 ]
 # Entries shown only on an EPCI's hostname.
 EPCI_ONLY_MENU = {"organisations:communes"}

@@ -82,6 +82,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    from parvis.franceconnect.views import SESSION_KEY, franceconnect_logout
+
+    if SESSION_KEY in request.session:  # logged in with FranceConnect: logging out through it is mandatory
+        return franceconnect_logout(request)
     if request.user.is_authenticated:
         services.record_logout(user=request.user, request=request)  # type: ignore[arg-type]
     auth_logout(request)
