@@ -103,6 +103,11 @@ def _case(caller: ApiCaller, case: Case, workflows: dict[int, Workflow], last_vi
         "requester_name": case.requester_name if agent else None,
         "assigned_to": case.assigned_to.email if agent and case.assigned_to else None,
         "next_step": next_step,
+        "deadline_state": case.deadline_state if agent else None,
+        "last_day": case.last_day if agent else None,
+        "decision_due_on": case.decision_due_on if agent else None,
+        "decision": case.decision if agent else None,
+        "recourse_until": case.recourse_until if agent else None,
     }
 
 
@@ -335,7 +340,15 @@ def transition(request: HttpRequest, reference: str, payload: TransitionIn) -> d
     case = queries.get_case_for_caller(caller, reference, write=True)
     try:
         apply_transition(
-            case=case, transition_key=payload.transition, actor=caller.user, comment=payload.comment, request=request
+            case=case,
+            transition_key=payload.transition,
+            actor=caller.user,
+            comment=payload.comment,
+            request=request,
+            action_data={
+                "items": [{"label": p.label, "kind": p.kind} for p in payload.pieces],
+                "deadline": payload.pieces_deadline,
+            },
         )
     except IllegalTransition as error:
         raise ApiError(409, str(error)) from error

@@ -93,6 +93,25 @@ class CaseOut(Schema):
     requester_name: str | None = Field(description="Agents seulement.")
     assigned_to: str | None = Field(description="Agents seulement : courriel de l'agent chargé de la demande.")
     next_step: str | None = Field(description="Usagers seulement : la prochaine étape, en clair.")
+    # The legal clock (issue 4), for agents; null for residents.
+    deadline_state: str | None = Field(
+        default=None,
+        description="Agents seulement : état du délai de décision (none, running, waiting, suspended, decided, "
+        "closed, implicit_accepted, implicit_rejected).",
+    )
+    last_day: date | None = Field(
+        default=None,
+        description="Agents seulement : dernier jour pour décider (E) ; sans décision implicite, échéance indicative.",
+    )
+    decision_due_on: date | None = Field(
+        default=None, description="Agents seulement : jour où naît la décision implicite (E + 1)."
+    )
+    decision: str | None = Field(
+        default=None, description="Agents seulement : décision expresse ou implicite (accept, reject) ou vide."
+    )
+    recourse_until: date | None = Field(
+        default=None, description="Agents seulement : dernier jour du recours contentieux contre la décision."
+    )
 
 
 class CasePageOut(Schema):
@@ -149,9 +168,19 @@ class CaseDetailOut(CaseOut):
     requester: RequesterOut | None = Field(description="Agents seulement.")
 
 
+class PieceIn(Schema):
+    label: str = Field(description="La pièce ou l'information manquante, par exemple « Plan de situation ».")
+    kind: str = Field(default="document", description="document (un fichier) ou information (un texte).")
+
+
 class TransitionIn(Schema):
     transition: str = Field(description="Clé de la transition (voir « transitions » de la demande).")
     comment: str = ""
+    # Transitions that ask for missing pieces (action request_documents, CRPA L114-5) need both.
+    pieces: list[PieceIn] = Field(
+        default_factory=list, description="Pièces ou informations manquantes, pour une transition qui en demande."
+    )
+    pieces_deadline: date | None = Field(default=None, description="Date limite pour les fournir (dans le futur).")
 
 
 class MessageIn(Schema):
