@@ -169,14 +169,27 @@ def on_case_submitted(case: Case, procedure: Procedure) -> None:
     recompute_deadline(case)
 
 
-def on_status_entered(case: Case, status: Status, *, at: dt.datetime, actor: Any) -> None:
+def on_status_entered(
+    case: Case, status: Status, *, at: dt.datetime, actor: Any, comment: str = "", notify: bool = True
+) -> None:
     """A transition reached ``status``: a final status with a decision stops the clock.
 
     An express decision sets ``decision``, ``decided_on`` (the day it is notified: now, through
     the téléservice and the email) and, for a demande, the citizen's recourse deadline (two months
     franc, extended to the next working day; CJA R421-1). A final status without decision (closed
     without follow-up, answered...) closes the clock without a decision.
+
+    An express decision on a demande is then notified by its letter (``parvis.legal.decisions``:
+    author, motivation of a refusal, délais et voies de recours), unless ``notify`` is False
+    (imports of past cases). A refusal without motivation is refused (CRPA L211-2, L211-5).
     """
+    from parvis.legal.decisions import DecisionError, is_demande, issue_decision_letter
+
+    if status.final and status.decision == Decision.REJECT and notify and is_demande(case) and not comment.strip():
+        raise DecisionError(
+            "Motivez la décision de refus : le commentaire est communiqué au demandeur "
+            "(articles L211-2 et L211-5 du code des relations entre le public et l'administration)."
+        )
     if not status.final:
         return
     day = timezone.localdate(at)
@@ -192,6 +205,8 @@ def on_status_entered(case: Case, status: Status, *, at: dt.datetime, actor: Any
     else:
         case.deadline_state = DeadlineState.CLOSED
     case.save(update_fields=DECISION_FIELDS)
+    if status.decision:
+        issue_decision_letter(case=case, status=status, comment=comment, actor=actor, notify=notify)
 
 
 def on_case_transferred(case: Case, *, source: Organisation, at: dt.datetime) -> None:

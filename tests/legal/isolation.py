@@ -14,6 +14,79 @@ CASES = [
 ]
 
 
+# --- Decisions (parvis/legal/views/decisions.py) ----------------------------------------------
+
+
+def _implicitly_accepted_case_of_a(territory):
+    """A case of commune A, owned by the citizen persona, accepted by silence."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from parvis.cases.services import submit_case
+    from parvis.legal.decisions import apply_implicit_decision
+    from parvis.procedures.models import Procedure
+    from parvis.procedures.services import create_procedure, publish_procedure
+    from parvis.procedures.workflow import default_workflow
+    from tests.factories import simple_form
+    from tests.isolation import Built
+
+    procedure = create_procedure(
+        organisation=territory.commune_a,
+        data={"slug": "isolation-decision", "title": "Démarche de A", "summary": "-", "theme": "etat-civil"},
+        form=simple_form(),
+        workflow=default_workflow(),
+        actor=territory.admin_a,
+    )
+    Procedure.objects.filter(pk=procedure.pk).update(
+        silence_rule="sva",
+        silence_period=2,
+        silence_unit="months",
+        legal_basis="CRPA, art. L231-1",
+        department=territory.department_a,
+    )
+    procedure.refresh_from_db()
+    publish_procedure(procedure=procedure, actor=territory.admin_a)
+    procedure.refresh_from_db()
+    case = submit_case(
+        organisation=territory.commune_a,
+        procedure=procedure,
+        answers={"objet": "Demande acceptée par le silence, réservée à A"},
+        requester=territory.citizen,
+        requester_name="Camille Martin",
+        requester_email=territory.citizen.email,
+        actor=territory.citizen,
+        received_at=dt.datetime(2025, 1, 15, 10, tzinfo=ZoneInfo("Europe/Paris")),
+        notify=False,
+    ).case
+    apply_implicit_decision(case=case, today=dt.date(2025, 3, 16))
+    return Built(kwargs={"reference": case.reference})
+
+
+ATTESTATION_NOTE = "POST only: refusals checked here; making it is tested in tests/legal/test_implicit_decisions.py"
+CASES += [
+    UrlCase(
+        "legal:my_attestation", "citizen", build=_implicitly_accepted_case_of_a, method="post", note=ATTESTATION_NOTE
+    ),
+    UrlCase(
+        "legal:tracked_attestation",
+        "unlocked",
+        build=_implicitly_accepted_case_of_a,
+        method="post",
+        note="unlocked by the tracking code in the session (tests/legal/test_implicit_decisions.py)",
+    ),
+    UrlCase(
+        "legal:agent_attestation", "agent", build=_implicitly_accepted_case_of_a, method="post", note=ATTESTATION_NOTE
+    ),
+    UrlCase(
+        "legal:signing_title",
+        "agent",
+        method="post",
+        data={"title": "Adjointe au maire", "next": "/backoffice/demandes/"},
+        note="sets the capacity of the agent's own roles in the current organisation (tests/legal/test_decisions.py)",
+    ),
+]
+
+
 # --- Daily digest (parvis/legal/views/digest.py) ------------------------------------------------
 
 CASES += [
