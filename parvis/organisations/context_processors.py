@@ -13,6 +13,7 @@ from parvis.accounts.enums import Role
 BACKOFFICE_MENU: list[tuple[str, str, set[str]]] = [
     ("organisations:backoffice", "Tableau de bord", set()),
     ("cases:queue", "Demandes", set()),
+    ("appointments:day", "Rendez-vous", set()),
     ("procedures:builder_list", "Démarches", {Role.ADMIN}),
     ("notifications:outbox", "Courriels et SMS envoyés", {Role.ADMIN, Role.FRONT_OFFICE, Role.BACK_OFFICE}),
     ("notifications:templates", "Modèles de messages", {Role.ADMIN}),
