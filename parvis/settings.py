@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "parvis.legal",
     "parvis.procedures",
     "parvis.cases",
+    "parvis.payments",
     "parvis.appointments",
     "parvis.api",
     "parvis.franceconnect",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("parvis.legal.urls")),
     path("", include("parvis.procedures.urls")),
     path("", include("parvis.cases.urls")),
+    path("", include("parvis.payments.urls")),
     path("", include("parvis.appointments.urls")),
     path("api/v1/", include("parvis.api.urls")),
     path("", include("parvis.franceconnect.urls")),

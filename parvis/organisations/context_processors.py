@@ -19,6 +19,8 @@ BACKOFFICE_MENU: list[tuple[str, str, set[str]]] = [
     ("notifications:templates", "Modèles de messages", {Role.ADMIN}),
     ("audit:journal", "Journal", {Role.ADMIN}),
     ("legal:calculator", "Calcul des délais", set()),
+    ("payments:invoice_list", "Factures et paiements", set()),
+    ("payments:regie_list", "Régies", {Role.ADMIN}),
     ("organisations:settings", "Collectivité", {Role.ADMIN}),
     ("organisations:department_list", "Services", {Role.ADMIN}),
     ("organisations:agent_list", "Agents et rôles", {Role.ADMIN}),
