@@ -64,8 +64,8 @@ def test_a_new_person_gets_an_account_with_their_pivot_identity_and_lands_logged
 
 
 def test_the_next_page_is_kept_through_the_round_trip(fc_config):
-    response = Browser().login("jean", next_url="/mes-demandes/")
-    assert response["Location"] == "/mes-demandes/"
+    response = Browser().login("jean", next_url="/mon-espace/demandes/")
+    assert response["Location"] == "/mon-espace/demandes/"
 
 
 def test_the_same_person_coming_back_finds_the_same_account(fc_config):
