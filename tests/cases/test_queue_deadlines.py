@@ -168,3 +168,11 @@ def test_the_deadline_filters_and_badges_add_no_query_per_row(territory, admin_a
     assert count({"status": "", "sort": "deadline"}) == few
     assert count({"deadline": "due_7"}) == few
     assert count({"deadline": "late"}) == few
+
+
+def test_the_queue_offers_shortcuts_to_the_deadline_filters_and_the_digest_settings(territory, agent_a):
+    html = logged_in(agent_a, HOST_A).get(QUEUE).content.decode()
+    assert "?deadline=due_7&amp;sort=deadline" in html
+    assert "?deadline=late&amp;sort=deadline" in html
+    assert 'href="/backoffice/resume-quotidien/"' in html
+    assert '<option value="due_7">Décision due dans les 7 jours</option>' in html
