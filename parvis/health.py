@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.cache import cache, caches
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -57,3 +57,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
             checks[name] = {"ok": False, "error": exc.__class__.__name__}
     ok = all(c["ok"] for c in checks.values())
     return JsonResponse({"status": "ok" if ok else "error", "checks": checks}, status=200 if ok else 503)
+
+
+def ceiling(request: HttpRequest) -> HttpResponse:
+    """The benchmarks' ceiling: the least a page can do on this stack (one query, one template).
+
+    Served only with ``PARVIS_BENCH=1``; every scenario of bench/run.py is reported as a ratio to it.
+    """
+    from django.shortcuts import render
+
+    from parvis.organisations.models import Organisation
+
+    count = Organisation.objects.filter(kind="commune").count()
+    return render(request, "bench/ceiling.html", {"count": count})
