@@ -74,8 +74,8 @@ INSTALLED_APPS = [
     "parvis.legal",
     "parvis.procedures",
     "parvis.cases",
-    "parvis.payments",
     "parvis.appointments",
+    "parvis.payments",
     "parvis.api",
     "parvis.franceconnect",
     "parvis.demo",
@@ -169,6 +169,8 @@ if PRODUCTION:
 
 # API requests allowed per token (django-ninja throttle syntax: N/s, N/m, N/h).
 PARVIS_API_RATE = env_str("PARVIS_API_RATE", "600/m")
+# Benchmarks (bench/run.py): serves /bench/plafond/, the minimal view every scenario is compared to.
+PARVIS_BENCH = env_bool("PARVIS_BENCH")
 
 # Number of reverse proxies in front of Parvis that append to X-Forwarded-For (1 behind one nginx).
 PARVIS_TRUSTED_PROXIES = env_int("PARVIS_TRUSTED_PROXIES", 0)

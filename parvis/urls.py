@@ -18,14 +18,18 @@ urlpatterns = [
     path("", include("parvis.legal.urls")),
     path("", include("parvis.procedures.urls")),
     path("", include("parvis.cases.urls")),
-    path("", include("parvis.payments.urls")),
     path("", include("parvis.appointments.urls")),
+    path("", include("parvis.payments.urls")),
     path("api/v1/", include("parvis.api.urls")),
     path("", include("parvis.franceconnect.urls")),
     path("fc-demo/api/v2/", include("parvis.franceconnect.provider.urls")),
     path("demo/", include("parvis.demo.urls")),
     path("django-admin/", admin.site.urls),
 ]
+
+if settings.PARVIS_BENCH:
+    # The ceiling of the benchmarks: one template, one query, through the same middleware (bench/README.md).
+    urlpatterns.insert(0, path("bench/plafond/", health.ceiling, name="bench_ceiling"))
 
 if settings.DEMO or settings.DEBUG:
     # Uploaded files (logos) in the demo and in development; a reverse proxy serves them in production.
