@@ -25,6 +25,11 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     insee_code = factory.Sequence(lambda n: f"{99000 + n % 1000}")
     reference_prefix = factory.Sequence(lambda n: "C" + "".join(chr(65 + int(d)) for d in f"{n % 1000:03d}"))
     email = factory.LazyAttribute(lambda o: f"contact@{o.slug}.test")
+    # A complete contact and legal settings: the accusé de réception of its procedures has every mention.
+    postal_address = "Hôtel de ville\n1 place de la Mairie\n99000 Testville"
+    phone = "01 23 45 67 00"
+    decision_authority = factory.LazyAttribute(lambda o: f"le maire de {o.name}")
+    administrative_court = "tribunal administratif de Lyon, 184 rue Duguesclin, 69433 Lyon Cedex 03"
 
     class Params:
         epci = factory.Trait(
@@ -108,6 +113,12 @@ def published_procedure(
             "summary": f"{title} en ligne",
             "theme": "etat-civil",
             "department": department,
+            # Complete legal settings (issue 4): publication requires them.
+            "legal_nature": "demande",
+            "silence_rule": "sva",
+            "silence_period": 2,
+            "silence_unit": "months",
+            "legal_basis": "Code des relations entre le public et l'administration, art. L231-1",
         },
         form=form or simple_form(),
         workflow=workflow or default_workflow(),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+from collections.abc import Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -75,8 +76,14 @@ def build_pdf(
     issued_on: dt.date,
     signatory_name: str = "",
     signatory_title: str = "",
+    sections: Sequence[tuple[str, str]] = (),
+    footer: str = "",
 ) -> bytes:
-    """An A4 letter as PDF bytes."""
+    """An A4 letter as PDF bytes.
+
+    ``sections``: (label, text) blocks after the text, each label in bold (the mentions of an
+    acknowledgment); ``footer``: a small paragraph at the end (the legal basis of the letter).
+    """
     styles = getSampleStyleSheet()
     normal = styles["Normal"]
     small = ParagraphStyle("small", parent=normal, fontSize=9, leading=11)
@@ -104,12 +111,17 @@ def build_pdf(
         Paragraph(escape(title), heading),
     ]
     story += [Paragraph(block, body) for block in _paragraphs(text)]
+    for label, section_text in sections:
+        story.append(Paragraph(f"<b>{escape(label)}</b>", body))
+        story += [Paragraph(block, body) for block in _paragraphs(section_text)]
     if signatory_name or signatory_title:
         story.append(Spacer(1, 0.8 * cm))
         if signatory_name:
             story.append(Paragraph(escape(signatory_name), right))
         if signatory_title:
             story.append(Paragraph(escape(signatory_title), right))
+    if footer.strip():
+        story += [Spacer(1, 0.6 * cm)] + [Paragraph(block, small) for block in _paragraphs(footer)]
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,

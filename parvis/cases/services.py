@@ -234,8 +234,11 @@ def submit_case(
         request=request,
         after={"reference": case.reference, "procedure": procedure.slug, "version": version.number},
     )
-    if notify:
-        _notify(case, "case.submitted", {"tracking_code": code}, actor)
+    from parvis.legal.acknowledgments import acknowledge_submission
+
+    # Accusé d'enregistrement (electronic channels) and accusé de réception (every channel); nothing when
+    # notify=False (imports of past cases).
+    acknowledge_submission(case=case, tracking_code=code, actor=actor, notify=notify)
     return Submission(case=case, tracking_code=code, created=True)
 
 
@@ -268,7 +271,7 @@ def apply_transition(
     case.save(update_fields=["status", "status_label", "is_open", "closed_at", "last_activity_at"])
     from parvis.legal.services import on_status_entered
 
-    on_status_entered(case, target, at=now, actor=actor, comment=comment, notify=notify)
+    on_status_entered(case, target, at=now, actor=actor)
     _add_event(
         case,
         kind=EventKind.STATUS_CHANGED,

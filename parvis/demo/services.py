@@ -67,8 +67,16 @@ def _load_organisations(report: LoadReport) -> dict[str, Organisation]:
                 "dpo_email": "dpo@val-d-admi.fr",
                 "dpo_address": "Hôtel communautaire\n2 avenue de l'Europe\n99100 Admiville",
                 "accessibility_contact": spec["email"],
+                "decision_authority": spec["decision_authority"],
+                "administrative_court": spec["administrative_court"],
             },
         )
+        legal = {"decision_authority": spec["decision_authority"], "administrative_court": spec["administrative_court"]}
+        missing = {name: value for name, value in legal.items() if not getattr(org, name)}
+        if missing and not created:  # a demo loaded before issue 4: complete it, keep what was changed since
+            Organisation.objects.filter(pk=org.pk).update(**missing)
+            for name, value in missing.items():
+                setattr(org, name, value)
         if created:
             report.created.append(f"collectivité {org.name}")
             org.logo.save(f"{org.slug}.png", ContentFile(_logo_png(org.name[0], org.primary_colour)), save=True)
@@ -169,7 +177,12 @@ def load_demo() -> LoadReport:
         for org_slug, role, department_slug in roles:
             org = organisations[org_slug]
             department = Department.objects.get(organisation=org, slug=department_slug) if department_slug else None
-            _, created = Membership.objects.get_or_create(user=user, organisation=org, role=role, department=department)
+            membership, created = Membership.objects.get_or_create(
+                user=user, organisation=org, role=role, department=department
+            )
+            if not membership.title and T.AGENT_TITLES.get(email):
+                membership.title = T.AGENT_TITLES[email]
+                membership.save(update_fields=["title"])
             if created:
                 report.created.append(f"habilitation {email} {role} {org.name}")
         _ensure_totp(user)

@@ -10,6 +10,9 @@ from typing import Any
 DEMO_PASSWORD = "demo-parvis-2026"  # noqa: S105 - published demo password (PRODUCT §7)
 DEMO_TOTP_SECRET = "DEMOPARVISAGENTS"  # noqa: S105 - published demo TOTP secret (PRODUCT §7)
 
+# The demo territory lies near Lyon: its administrative court (named in acknowledgments and decisions).
+ADMINISTRATIVE_COURT = "tribunal administratif de Lyon, 184 rue Duguesclin, 69433 Lyon Cedex 03"
+
 ORGANISATIONS: list[dict[str, Any]] = [
     {
         "slug": "val-d-admi",
@@ -25,6 +28,8 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "email": "contact@val-d-admi.fr",
         "phone": "03 99 00 10 00",
         "population": 108600,
+        "decision_authority": "le président de la Communauté d'agglomération du Val d'Admi",
+        "administrative_court": ADMINISTRATIVE_COURT,
         "departments": [
             ("collecte-dechets", "Collecte et valorisation des déchets", "dechets@val-d-admi.fr", "03 99 00 10 20"),
             ("eau-assainissement", "Eau et assainissement", "eau@val-d-admi.fr", "03 99 00 10 30"),
@@ -44,6 +49,8 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "email": "contact@admiville.fr",
         "phone": "03 99 01 00 00",
         "population": 100000,
+        "decision_authority": "le maire d'Admiville",
+        "administrative_court": ADMINISTRATIVE_COURT,
         "departments": [
             ("accueil", "Accueil – guichet unique", "accueil@admiville.fr", "03 99 01 00 01"),
             ("etat-civil", "État civil et citoyenneté", "etat-civil@admiville.fr", "03 99 01 00 10"),
@@ -68,6 +75,8 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "email": "mairie@saint-admi.fr",
         "phone": "03 99 02 00 00",
         "population": 8000,
+        "decision_authority": "le maire de Saint-Admi",
+        "administrative_court": ADMINISTRATIVE_COURT,
         "departments": [
             ("accueil", "Accueil de la mairie", "mairie@saint-admi.fr", "03 99 02 00 01"),
             ("services-techniques", "Services techniques", "technique@saint-admi.fr", "03 99 02 00 20"),
@@ -87,6 +96,8 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "email": "mairie@admi-les-bois.fr",
         "phone": "03 99 03 00 00",
         "population": 600,
+        "decision_authority": "le maire d'Admi-les-Bois",
+        "administrative_court": ADMINISTRATIVE_COURT,
         "departments": [
             ("secretariat", "Secrétariat de mairie", "mairie@admi-les-bois.fr", "03 99 03 00 00"),
         ],
@@ -111,6 +122,17 @@ AGENTS: list[tuple[str, str, str, list[tuple[str, str, str | None]]]] = [
         [("saint-admi", "front_office", "accueil"), ("saint-admi", "back_office", "services-techniques")],
     ),
 ]
+
+# The « qualité » each agent signs in (Membership.title), by email.
+AGENT_TITLES: dict[str, str] = {
+    "admin@val-d-admi.fr": "Directrice générale des services, par délégation du président",
+    "accueil@admiville.fr": "Agent d'accueil",
+    "etat-civil@admiville.fr": "Officier de l'état civil par délégation du maire",
+    "voirie@admiville.fr": "Responsable du service voirie et propreté, par délégation du maire",
+    "terrain@admiville.fr": "Agent technique de la voirie",
+    "elu@admiville.fr": "Adjointe au maire déléguée à la proximité",
+    "agent@saint-admi.fr": "Secrétaire de mairie, par délégation du maire",
+}
 
 CITIZEN: dict[str, Any] = {
     "email": "camille.martin@example.org",

@@ -84,6 +84,10 @@ class OrganisationSettingsForm(forms.ModelForm):
             "legal_notices": "Hébergeur, informations légales complémentaires. Un paragraphe par ligne vide.",
             "dpo_name": "Nom ou fonction du délégué à la protection des données (obligatoire pour une collectivité).",
             "accessibility_contact": "Adresse où signaler un défaut d'accessibilité.",
+            "decision_authority": "Qui prend les décisions, par exemple « le maire d'Admiville ». Cette autorité "
+            "figure dans les accusés de réception et les décisions, sauf si une démarche en indique une autre.",
+            "administrative_court": "Nom et adresse, par exemple « tribunal administratif de Lyon, 184 rue "
+            "Duguesclin, 69433 Lyon Cedex 03 ». Il figure dans les délais et voies de recours.",
         }
 
     fieldsets = (
@@ -92,6 +96,7 @@ class OrganisationSettingsForm(forms.ModelForm):
         ("Mentions légales", ("legal_notices", "publication_director")),
         ("Protection des données personnelles", ("dpo_name", "dpo_email", "dpo_address")),
         ("Accessibilité", ("accessibility_status", "accessibility_contact")),
+        ("Décisions et voies de recours", ("decision_authority", "administrative_court")),
     )
 
     def grouped_fields(self) -> list[tuple[str, list[Any]]]:

@@ -42,6 +42,8 @@ ORGANISATION_SETTINGS_FIELDS = (
     "dpo_address",
     "accessibility_status",
     "accessibility_contact",
+    "decision_authority",
+    "administrative_court",
 )
 # What the platform operator may also set, from the Django admin.
 ORGANISATION_OPERATOR_FIELDS = ("kind", "parent", "slug", "insee_code", "reference_prefix", "calendar")
@@ -325,6 +327,27 @@ def grant_membership(
         organisation=organisation,
         obj=membership,
         after=_membership_snapshot(membership),
+        channel="backoffice",
+    )
+    return membership
+
+
+@transaction.atomic
+def set_membership_title(*, membership: Membership, title: str, actor: User | None) -> Membership:
+    """Set the « qualité » the agent signs in under this role (decisions and letters, CRPA L212-1)."""
+    title = " ".join(title.split())
+    if len(title) > 200:
+        raise AdministrationError("La qualité ne peut pas dépasser 200 caractères.")
+    before = membership.title
+    membership.title = title
+    membership.save(update_fields=["title"])
+    record_event(
+        action="membership.title_changed",
+        actor=actor,
+        organisation=membership.organisation,
+        obj=membership,
+        before={"title": before},
+        after={"title": title},
         channel="backoffice",
     )
     return membership

@@ -20,5 +20,6 @@ urlpatterns = [
     path("backoffice/agents/<int:pk>/", views.agent_detail, name="agent_detail"),
     path("backoffice/agents/<int:pk>/roles/", views.agent_grant, name="agent_grant"),
     path("backoffice/habilitations/<int:pk>/retrait/", views.membership_revoke, name="membership_revoke"),
+    path("backoffice/habilitations/<int:pk>/qualite/", views.membership_title, name="membership_title"),
     path("backoffice/communes/", views.communes, name="communes"),
 ]

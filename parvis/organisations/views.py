@@ -305,6 +305,20 @@ def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("organisations:agent_list")
 
 
+@require_POST
+@agent_required()  # the access check answers 404 for another's object, then 403 without the role
+def membership_title(request: HttpRequest, pk: int) -> HttpResponse:
+    """As an administrator, I set the « qualité » an agent signs in under one of their roles."""
+    membership = get_membership_for_admin(request, pk)
+    try:
+        services.set_membership_title(membership=membership, title=request.POST.get("title", ""), actor=_actor(request))
+    except services.AdministrationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "La qualité de l'agent est enregistrée.")
+    return redirect("organisations:agent_detail", pk=membership.user_id)
+
+
 @require_GET
 @agent_required(Role.ADMIN)
 def communes(request: HttpRequest) -> HttpResponse:

@@ -569,6 +569,19 @@ def _departments(organisation: Organisation) -> Any:
     return Department.objects.filter(organisation=organisation, is_active=True).order_by("name")
 
 
+# The legal settings of issue 4 (besides the silence rule, delay and legal basis), after them in the form.
+LEGAL_SETTINGS = [
+    "legal_nature",
+    "excluded_from_sve",
+    "decision_authority",
+    "recourse_gracieux_to",
+    "recourse_hierarchique_to",
+    "administrative_court",
+    "retention_years",
+    "final_disposition",
+]
+
+
 class ProcedureSettingsForm(SlugMixin, forms.ModelForm):  # type: ignore[type-arg]
     """The catalogue page and settings of a procedure: none of them needs a new version.
 
@@ -607,6 +620,7 @@ class ProcedureSettingsForm(SlugMixin, forms.ModelForm):  # type: ignore[type-ar
             "silence_period",
             "silence_unit",
             "legal_basis",
+            *LEGAL_SETTINGS,
             "instructions_for_agents",
         ]
         help_texts = {
@@ -618,7 +632,27 @@ class ProcedureSettingsForm(SlugMixin, forms.ModelForm):  # type: ignore[type-ar
             "usual_delay": "Par exemple « 10 jours ouvrés ».",
             "allows_anonymous": "Sinon, l'usager doit se connecter à son compte pour faire la demande.",
             "silence_period": "Nombre de jours, semaines ou mois au bout duquel le silence vaut décision.",
-            "legal_basis": "Le texte qui fixe la règle, par exemple « Code de l'urbanisme, art. R*423-23 ».",
+            "legal_basis": "Le texte qui fixe la règle, par exemple « Code des relations entre le public et "
+            "l'administration, art. L231-1 » ou « Code de l'urbanisme, art. R*423-23 ». Il figure dans l'accusé de "
+            "réception.",
+            "silence_rule": "Ce que vaut le silence de l'administration au terme du délai, pour une demande appelant "
+            "une décision (par défaut, le silence vaut accord au bout de deux mois : CRPA, art. L231-1).",
+            "legal_nature": "Une demande appelle une décision (l'accusé de réception dit ce que vaut le silence et à "
+            "quelle date) ; une déclaration, un signalement, une question ou une prise de rendez-vous n'en appellent "
+            "pas.",
+            "excluded_from_sve": "Démarches exclues de la saisine par voie électronique par le décret n° 2016-1491 "
+            "(autorisations relatives aux établissements recevant du public…) : elles ne peuvent pas être déposées "
+            "en ligne ; décochez alors les canaux « Site web », « Courriel » et « API ».",
+            "decision_authority": "Par exemple « le maire d'Admiville ». Laissé vide : l'autorité indiquée dans les "
+            "réglages de la collectivité. Elle figure dans l'accusé de réception.",
+            "recourse_gracieux_to": "Laissé vide : l'autorité qui décide.",
+            "recourse_hierarchique_to": "Par exemple « le préfet du Rhône », seulement quand un tel recours existe.",
+            "administrative_court": "Laissé vide : le tribunal indiqué dans les réglages de la collectivité. "
+            "Obligatoire (ici ou pour la collectivité) quand le silence vaut rejet : il figure dans les délais et "
+            "voies de recours.",
+            "retention_years": "Durée d'utilité administrative après la clôture du dossier, à fixer avec les "
+            "Archives départementales.",
+            "final_disposition": "Ce que devient le dossier à la fin de la durée de conservation.",
         }
         widgets = {
             "who_may_apply": forms.Textarea(attrs={"rows": 3}),
@@ -643,6 +677,7 @@ class ProcedureSettingsForm(SlugMixin, forms.ModelForm):  # type: ignore[type-ar
         "silence_period",
         "silence_unit",
         "legal_basis",
+        *LEGAL_SETTINGS,
         "instructions_for_agents",
     ]
 
@@ -664,6 +699,13 @@ class ProcedureSettingsForm(SlugMixin, forms.ModelForm):  # type: ignore[type-ar
         data = super().clean() or {}
         if data.get("silence_rule") and data["silence_rule"] != SilenceRule.NONE and not data.get("silence_period"):
             self.add_error("silence_period", "Indiquez le délai au bout duquel le silence vaut décision.")
+        electronic = {Channel.WEB, Channel.API, Channel.EMAIL}
+        if data.get("excluded_from_sve") and set(data.get("channels") or []) & electronic:
+            self.add_error(
+                "channels",
+                "Une démarche exclue de la saisine par voie électronique ne peut pas être proposée par le site web, "
+                "le courriel ou l'API : décochez ces canaux.",
+            )
         return data
 
     def service_data(self) -> dict[str, Any]:

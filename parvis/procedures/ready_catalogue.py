@@ -791,3 +791,106 @@ READY_CATALOGUE: list[dict[str, Any]] = [
         "workflow": wf.delivery_workflow("Carte prête"),
     },
 ]
+
+
+# --- Legal settings (issue 4) --------------------------------------------------------------------
+# What each procedure is in law: a demande (a decision is due: silence vaut accord or rejet, with its
+# delay and the text it comes from), a déclaration or an information (signalement, question,
+# appointment: no decision, no implicit decision). The accusé de réception is built from them.
+# Where the exact rule could not be checked against the current text, the safest reading is kept and
+# the legal basis says « à vérifier par la collectivité » rather than claiming a certainty we lack.
+# Who decides and the administrative court come from the collectivité's own settings.
+
+CRPA = "Code des relations entre le public et l'administration (CRPA)"
+TO_CHECK = "(à vérifier par la collectivité)"
+INFORMATION: dict[str, Any] = {"legal_nature": "information", "silence_rule": "none", "silence_period": None}
+DECLARATION: dict[str, Any] = {"legal_nature": "declaration", "silence_rule": "none", "silence_period": None}
+
+
+def sva(months: int, basis: str) -> dict[str, Any]:
+    return {
+        "legal_nature": "demande",
+        "silence_rule": "sva",
+        "silence_period": months,
+        "silence_unit": "months",
+        "legal_basis": basis,
+    }
+
+
+def svr(period: int, basis: str, unit: str = "months") -> dict[str, Any]:
+    return {
+        "legal_nature": "demande",
+        "silence_rule": "svr",
+        "silence_period": period,
+        "silence_unit": unit,
+        "legal_basis": basis,
+    }
+
+
+CIVIL_RECORD_LEGAL = sva(
+    2,
+    f"{CRPA}, art. L231-1 (le silence gardé deux mois vaut acceptation) ; délivrance des copies et extraits "
+    f"d'actes : décret n° 2017-890 du 6 mai 2017 {TO_CHECK}",
+)
+
+LEGAL_SETTINGS: dict[str, dict[str, Any]] = {
+    "acte-naissance": CIVIL_RECORD_LEGAL,
+    "acte-mariage": CIVIL_RECORD_LEGAL,
+    "acte-deces": CIVIL_RECORD_LEGAL,
+    "inscription-listes-electorales": {
+        # Electoral rolls have their own recourse route (commission de contrôle, then the tribunal judiciaire).
+        "recourse_gracieux_to": "la commission de contrôle des listes électorales (recours administratif préalable "
+        "obligatoire, dans les cinq jours de la notification)",
+        "administrative_court": "tribunal judiciaire (Code électoral, art. L20)",
+    }
+    | svr(
+        5,
+        "Code électoral, art. L18 (le maire statue dans les cinq jours ; recours administratif préalable devant "
+        f"la commission de contrôle dans les cinq jours de la notification, art. L18 et L19) ; CRPA, art. L231-4 "
+        f"{TO_CHECK}",
+        unit="days",
+    ),
+    "recensement-citoyen": {
+        **DECLARATION,
+        "legal_basis": "Code du service national, art. L113-1 (recensement obligatoire, attestation délivrée)",
+    },
+    "rendez-vous-titre-identite": INFORMATION,
+    "inscription-scolaire": sva(2, f"Code de l'éducation, art. L131-5 et L131-6 ; {CRPA}, art. L231-1 {TO_CHECK}"),
+    "inscription-restauration-scolaire": sva(2, f"Code de l'éducation, art. L131-13 ; {CRPA}, art. L231-1 {TO_CHECK}"),
+    "place-creche": svr(
+        2,
+        f"{CRPA}, art. L231-4 et L231-5 ; décret n° 2016-625 du 19 mai 2016 (services à capacité limitée "
+        f"des collectivités territoriales) {TO_CHECK}",
+    ),
+    "signalement-espace-public": INFORMATION,
+    "collecte-encombrants": INFORMATION,
+    "demande-intervention": INFORMATION,
+    "question-elus": INFORMATION,
+    "debit-boissons-temporaire": svr(
+        2,
+        f"Code de la santé publique, art. L3334-2 ; {CRPA}, art. L231-4 et décret n° 2015-1459 du "
+        f"10 novembre 2015 (ordre public) {TO_CHECK}",
+    ),
+    "brulage-dechets-verts": svr(
+        2,
+        f"Code de l'environnement, art. L541-21-1 ; règlement sanitaire départemental ; {CRPA}, art. L231-4 {TO_CHECK}",
+    ),
+    "occupation-domaine-public": svr(
+        2,
+        "Code général de la propriété des personnes publiques, art. L2122-1 ; "
+        f"{CRPA}, art. L231-5 et décret n° 2015-1461 du 10 novembre 2015 {TO_CHECK}",
+    ),
+    "certificat-urbanisme": sva(
+        1,
+        "Code de l'urbanisme, art. L410-1, R410-9 et R410-12 (certificat d'urbanisme tacite au terme d'un mois)",
+    ),
+    "reservation-salle": svr(
+        2,
+        f"Code général des collectivités territoriales, art. L2144-3 ; {CRPA}, art. L231-4 et décret "
+        f"n° 2016-625 du 19 mai 2016 {TO_CHECK}",
+    ),
+    "inscription-mediatheque": sva(2, f"{CRPA}, art. L231-1 (règle générale) {TO_CHECK}"),
+}
+
+for _entry in READY_CATALOGUE:
+    _entry.update(LEGAL_SETTINGS[_entry["slug"]])

@@ -20,6 +20,26 @@ class ProcedureError(Exception):
     """A catalogue operation refused; the message is shown to administrators in French."""
 
 
+class MissingMentions(ProcedureError):
+    """The accusé de réception of the procedure would lack mandatory mentions; ``problems`` lists them."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(
+            "L'accusé de réception de cette démarche serait incomplet, elle ne peut pas être publiée : "
+            + " ".join(problems)
+        )
+        self.problems = problems
+
+
+def check_legal_mentions(procedure: Procedure) -> None:
+    """Refuse (MissingMentions) a procedure whose accusé de réception would lack a mandatory mention."""
+    from parvis.legal.acknowledgments import missing_mentions
+
+    problems = missing_mentions(procedure)
+    if problems:
+        raise MissingMentions(problems)
+
+
 def _search_text(procedure: Procedure) -> str:
     return search_document(procedure.title, procedure.summary, procedure.get_theme_display(), procedure.who_may_apply)
 
@@ -94,6 +114,7 @@ def publish_procedure(*, procedure: Procedure, actor: Any) -> ProcedureVersion:
         Workflow.from_json(version.workflow)
     except WorkflowError as exc:
         raise ProcedureError(str(exc)) from exc
+    check_legal_mentions(procedure)
     before = procedure.published_version.number if procedure.published_version else None
     version.published_at = timezone.now()
     version.save(update_fields=["published_at"])
@@ -189,8 +210,19 @@ EXPORTED_SETTINGS = [
     "silence_unit",
     "legal_basis",
     "allows_anonymous",
+    "legal_nature",
+    "excluded_from_sve",
+    "retention_years",
+    "final_disposition",
 ]
-SETTINGS_FIELDS = [*EXPORTED_SETTINGS, "department"]
+# Local legal settings: who decides and where to appeal depend on the collectivité, they are not exported.
+LOCAL_LEGAL_SETTINGS = [
+    "decision_authority",
+    "recourse_gracieux_to",
+    "recourse_hierarchique_to",
+    "administrative_court",
+]
+SETTINGS_FIELDS = [*EXPORTED_SETTINGS, *LOCAL_LEGAL_SETTINGS, "department"]
 
 
 class FormProblems(ProcedureError):
@@ -239,6 +271,8 @@ def update_procedure_settings(*, procedure: Procedure, data: dict[str, Any], act
         procedure.full_clean(exclude=["published_version"])
     except ValidationError as exc:
         raise ProcedureError(" ".join(_validation_messages(exc))) from exc
+    if procedure.status == ProcedureStatus.PUBLISHED:
+        check_legal_mentions(procedure)  # a procedure online keeps a complete accusé de réception
     procedure.save()
     after = {name: _plain(getattr(procedure, name)) for name in data}
     changed = [name for name in data if before[name] != after[name]]
@@ -268,6 +302,7 @@ def publish_checked(*, procedure: Procedure, actor: Any) -> ProcedureVersion:
         problems = validate_form_definition(version.form)
         if problems:
             raise FormProblems(problems)
+    check_legal_mentions(procedure)
     return publish_procedure(procedure=procedure, actor=actor)
 
 

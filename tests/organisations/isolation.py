@@ -69,6 +69,9 @@ CASES = [
     UrlCase("organisations:agent_grant", "admin", build=_agent_of_a, method="post", data={"role": Role.ADMIN}),
     UrlCase("organisations:membership_revoke", "admin", build=_role_of_a, method="post"),
     UrlCase(
+        "organisations:membership_title", "admin", build=_role_of_a, method="post", data={"title": "Adjoint au maire"}
+    ),
+    UrlCase(
         "organisations:communes",
         "admin",
         note="on an EPCI's host, its member communes; on a commune's host, only which EPCI it belongs to",

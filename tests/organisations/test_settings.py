@@ -33,6 +33,8 @@ def settings_data(organisation: Organisation, **changes: object) -> dict[str, ob
         "dpo_address": organisation.dpo_address,
         "accessibility_status": organisation.accessibility_status,
         "accessibility_contact": organisation.accessibility_contact,
+        "decision_authority": organisation.decision_authority,
+        "administrative_court": organisation.administrative_court,
     }
     data.update(changes)
     return data
@@ -60,7 +62,7 @@ def test_an_administrator_changes_the_identity_and_the_portal_shows_it_at_once(t
 def test_the_change_is_journaled_with_what_was_and_what_is(territory, admin_a):
     logged_in(admin_a, HOST_A).post(URL, settings_data(territory.commune_a, name="Nouveau nom", phone="01 02 03 04 05"))
     event = AuditEvent.objects.get(action="organisation.updated")
-    assert event.before == {"name": "Commune A", "phone": ""}
+    assert event.before == {"name": "Commune A", "phone": "01 23 45 67 00"}
     assert event.after == {"name": "Nouveau nom", "phone": "01 02 03 04 05"}
     assert event.actor == admin_a and event.organisation == territory.commune_a
 

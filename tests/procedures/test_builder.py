@@ -146,10 +146,12 @@ def settings_data(**changes):
         "usual_delay": "10 jours",
         "channels": ["web", "counter"],
         "allows_anonymous": "on",
-        "silence_rule": "none",
-        "silence_period": "",
+        "legal_nature": "demande",
+        "silence_rule": "sva",
+        "silence_period": "2",
         "silence_unit": "months",
-        "legal_basis": "",
+        "legal_basis": "Code des relations entre le public et l'administration, art. L231-1",
+        "final_disposition": "destroy",
         "instructions_for_agents": "Vérifier la filiation.",
         "who_may_apply": "La personne concernée",
         "documents_needed": "Pièce d'identité\nLivret de famille",
@@ -180,7 +182,7 @@ def test_settings_change_without_a_new_version_and_are_journaled(territory, proc
 def test_bad_settings_keep_what_was_typed_with_french_errors(territory, procedure, admin):
     response = admin.post(
         url(procedure, "parametres/"),
-        settings_data(title="Titre modifié", fee="douze euros", silence_rule="svr", channels=[]),
+        settings_data(title="Titre modifié", fee="douze euros", silence_rule="svr", silence_period="", channels=[]),
     )
     assert response.status_code == 200
     page = text(response)

@@ -143,7 +143,7 @@ def test_an_anonymous_resident_files_a_request_end_to_end(procedure):
         "mode": "Retrait en mairie",
         "piece": ["identite.pdf"],
     }
-    document = CaseDocument.objects.get(case=case)
+    document = CaseDocument.objects.get(case=case, issued_by_administration=False)  # not the accusé de réception
     assert document.field_key == "piece" and document.content_type == "application/pdf"
     assert not DraftFile.objects.exists()
     assert Draft.objects.get().submitted_case == case

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from parvis.accounts.access import agent_required
 from parvis.accounts.enums import Role
 from parvis.accounts.models import User
+from parvis.legal.acknowledgments import missing_mentions
 from parvis.organisations.models import Organisation
 from parvis.procedures import builder, formengine, services
 from parvis.procedures.builder import BuilderError
@@ -43,7 +44,7 @@ def _actor(request: HttpRequest) -> User:
 
 
 def _problems_of(error: Exception) -> list[str]:
-    if isinstance(error, BuilderError | FormProblems):
+    if isinstance(error, BuilderError | FormProblems | services.MissingMentions):
         return list(error.problems)
     return [str(error)]
 
@@ -246,6 +247,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
             "draft": draft,
             "diff": diff,
             "problems": problems,
+            "missing_mentions": missing_mentions(procedure),
             "case_count": procedure.cases.count(),
         },
     )
@@ -267,7 +269,11 @@ def procedure_settings(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Les réglages de la démarche sont enregistrés.")
             return redirect("procedures:builder_overview", pk=procedure.pk)
-    return render(request, "procedures/backoffice/settings.html", {"procedure": procedure, "form": form})
+    return render(
+        request,
+        "procedures/backoffice/settings.html",
+        {"procedure": procedure, "form": form, "missing_mentions": missing_mentions(procedure)},
+    )
 
 
 @require_POST
