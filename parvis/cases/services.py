@@ -271,7 +271,7 @@ def apply_transition(
     case.save(update_fields=["status", "status_label", "is_open", "closed_at", "last_activity_at"])
     from parvis.legal.services import on_status_entered
 
-    on_status_entered(case, target, at=now, actor=actor)
+    on_status_entered(case, target, at=now, actor=actor, comment=comment, notify=notify)
     _add_event(
         case,
         kind=EventKind.STATUS_CHANGED,
