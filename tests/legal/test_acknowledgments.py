@@ -388,3 +388,15 @@ def test_the_case_page_reads_the_acknowledgments_in_one_query(
     template = Template("{% load legal_acknowledgments %}{% acknowledgments_of case as acks %}{{ acks.items|length }}")
     with django_assert_max_num_queries(1):
         assert template.render(Context({"case": case})) == "2"
+
+
+def test_a_procedure_excluded_from_sve_shows_a_message_instead_of_the_online_form(territory, admin_a, client):
+    procedure = published_procedure(territory.commune_a, actor=admin_a, department=territory.department_a)
+    Procedure.objects.filter(pk=procedure.pk).update(excluded_from_sve=True, channels=["counter", "mail"])
+    page = client.get(f"/demarches/{procedure.slug}/", HTTP_HOST=HOST_A).content.decode()
+    assert "Cette démarche ne peut pas être faite en ligne" in page
+    assert "décret n° 2016-1491" in page
+    assert "Faire la demande en ligne" not in page
+    start = client.get(f"/demarches/{procedure.slug}/formulaire/", HTTP_HOST=HOST_A, follow=True)
+    assert "exclue de la saisine par voie électronique" in start.content.decode()
+    assert start.redirect_chain[-1][0] == f"/demarches/{procedure.slug}/"

@@ -104,6 +104,13 @@ def _requested_index(request: HttpRequest, draft: Draft | None, shown: list[int]
 def fill(request: HttpRequest, slug: str) -> HttpResponse:
     """As a resident, I fill the form page by page; each « Continuer » saves my draft."""
     procedure = queries.get_procedure_for_citizen(request, slug)
+    if procedure.excluded_from_sve:  # décret 2016-1491: no online filing (submit_case refuses it too)
+        messages.error(
+            request,
+            "Cette démarche est exclue de la saisine par voie électronique (décret n° 2016-1491) : déposez votre "
+            "dossier à l'accueil du service ou envoyez-le par courrier.",
+        )
+        return redirect("procedures:detail", slug=procedure.slug)
     if not procedure.allows_anonymous and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     draft = _up_to_date(request, procedure, queries.current_draft(request, procedure))
