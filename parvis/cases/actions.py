@@ -157,12 +157,28 @@ def _webhook(run: ActionRun, action: dict[str, Any]) -> None:
         queue_webhook(case=run.case, url=str(action["url"]), transition=run.transition.key, actor=run.actor)
 
 
+def _request_payment(run: ActionRun, action: dict[str, Any]) -> None:
+    """The procedure's fee: an invoice linked to the case; paying it applies ``paid_transition``."""
+    from parvis.payments.services import invoice_for_case
+
+    amount = action.get("amount_cents")
+    invoice_for_case(
+        case=run.case,
+        regie_slug=str(action["regie"]),
+        amount_cents=int(amount) if amount is not None else None,
+        paid_transition=str(action["paid_transition"]),
+        actor=run.actor,
+        notify=run.notify,
+    )
+
+
 EXECUTORS: dict[str, Executor] = {
     "notify_citizen": _notify_citizen,
     "message": _message,
     "generate_document": _generate_document,
     "assign_department": _assign_department,
     "webhook": _webhook,
+    "request_payment": _request_payment,
 }
 
 

@@ -19,10 +19,14 @@ ACTION_TYPES = {
     "generate_document",  # {"type": "generate_document", "title": str, "template": template, "visible_to_citizen": …}
     "assign_department",  # {"type": "assign_department", "department": slug of a department of the organisation}
     "webhook",  # {"type": "webhook", "url": "https://..."}: signed POST after commit, retried
+    # {"type": "request_payment", "regie": slug, "amount_cents": int | null, "paid_transition": key}: an invoice
+    # for the case (null amount: the procedure's or the adoption's fee), the case waits; once paid,
+    # ``paid_transition`` is applied automatically (parvis.payments).
+    "request_payment",
 }
 # Announced but not built yet (issue 4: incomplete files; issue 9: payments): refused when validating,
 # so no workflow can be published that relies on them.
-PLANNED_ACTION_TYPES = {"request_documents", "request_payment"}
+PLANNED_ACTION_TYPES = {"request_documents"}
 MESSAGE_CHANNELS = {"email", "sms"}
 
 
@@ -147,6 +151,8 @@ class Workflow:
                     raise WorkflowError(f"La transition « {t.label} » mène à une étape inconnue « {key} ».")
             for action in t.actions:
                 validate_action(action, t.label)
+                if action.get("type") == "request_payment":
+                    self._validate_paid_transition(t, action)
         for s in self.statuses.values():
             if s.timeout is not None:
                 self._validate_timeout(s)
@@ -167,6 +173,14 @@ class Workflow:
         unreachable = {key for key, s in self.statuses.items() if not s.system} - reachable
         if unreachable:
             raise WorkflowError("Étapes inaccessibles : " + ", ".join(sorted(unreachable)) + ".")
+
+    def _validate_paid_transition(self, transition: Transition, action: dict[str, Any]) -> None:
+        paid = self.transitions.get(str(action.get("paid_transition", "")))
+        if paid is None or transition.target not in paid.sources:
+            raise WorkflowError(
+                f"Le paiement demandé par « {transition.label} » doit indiquer une transition qui part de "
+                f"l'étape « {self.statuses[transition.target].label} » (paid_transition)."
+            )
 
     def _validate_timeout(self, status: Status) -> None:
         timeout = status.timeout
@@ -238,6 +252,12 @@ def validate_action(action: Any, where: str) -> None:
     elif kind == "assign_department":
         if not isinstance(action.get("department"), str) or not action["department"].strip():
             raise WorkflowError(f"Indiquez le service vers lequel « {where} » oriente la demande.")
+    elif kind == "request_payment":
+        amount = action.get("amount_cents")
+        if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int) or amount < 1):
+            raise WorkflowError(f"Le montant demandé par « {where} » est un nombre entier de centimes (ou null).")
+        if not isinstance(action.get("regie"), str) or not action["regie"].strip():
+            raise WorkflowError(f"Indiquez la régie qui encaisse le paiement demandé par « {where} ».")
     elif kind == "webhook":
         url = action.get("url")
         parts = urlsplit(url) if isinstance(url, str) else None

@@ -78,7 +78,7 @@ def pdf_text(data: bytes) -> bytes:
 # -- Validation --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["request_documents", "request_payment"])
+@pytest.mark.parametrize("kind", ["request_documents"])
 def test_actions_of_later_issues_cannot_be_published_yet(kind):
     with pytest.raises(WorkflowError, match="prévue mais pas encore disponible"):
         Workflow.from_json(workflow_with({"type": kind}))
