@@ -40,6 +40,12 @@ def require_acting_agent(request: HttpRequest) -> None:
         raise PermissionDenied("Votre rôle permet de consulter les rendez-vous, pas de les modifier.")
 
 
+def require_admin(request: HttpRequest) -> None:
+    """Called after the object's gate, so another tenant's object answers 404 before any 403."""
+    if Role.ADMIN not in roles_in(request):
+        raise PermissionDenied("Seuls les administrateurs de la collectivité règlent les rendez-vous.")
+
+
 def get_type_for_booking(request: HttpRequest, slug: str, *, by_agent: bool = False) -> AppointmentType:
     """An active type of this organisation that residents may book online (agents: any active type)."""
     found = (

@@ -103,6 +103,7 @@ def occupancy(organisation: Organisation, first: dt.date, last: dt.date) -> list
     for appointment in (
         appointments_between(organisation, first, last)
         .exclude(status=AppointmentStatus.CANCELLED)
+        .select_related(None)
         .only("desk_id", "start", "end")
     ):
         minutes = int((appointment.end - appointment.start).total_seconds() // 60)

@@ -52,7 +52,7 @@ def test_no_slot_on_a_french_public_holiday(agenda, month_day):
     kind, _ = agenda
     year = timezone.localdate().year + 1
     day = dt.date(year, *month_day)
-    planner = Planner(kind, day, day, now=timezone.make_aware(dt.datetime(year, 1, 2, 8)))
+    planner = Planner(kind, day, day, now=slot_at(dt.date(year, 1, 2), 8))
     assert planner.slots(day) == []
     assert planner.closed_reason(day) and "férié" in planner.closed_reason(day)
 
@@ -60,7 +60,7 @@ def test_no_slot_on_a_french_public_holiday(agenda, month_day):
 def test_good_friday_is_closed_in_alsace_moselle_only(territory, agenda):
     kind, _ = agenda
     good_friday = dt.date(2027, 3, 26)
-    now = timezone.make_aware(dt.datetime(2027, 1, 4, 8))
+    now = slot_at(dt.date(2027, 1, 4), 8)
     assert Planner(kind, good_friday, good_friday, now=now).slots(good_friday)
     territory.commune_a.calendar = "FR-ALSACE-MOSELLE"
     territory.commune_a.save()

@@ -28,6 +28,7 @@ from parvis.appointments.access import (
     get_type_for_admin,
     get_type_for_booking,
     require_acting_agent,
+    require_admin,
 )
 from parvis.appointments.enums import AppointmentStatus
 from parvis.appointments.forms import (
@@ -317,9 +318,10 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@agent_required(Role.ADMIN)
+@agent_required()
 def desk_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     desk = get_desk_for_agent(request, pk) if pk is not None else None
+    require_admin(request)
     form = DeskForm(request.POST or None, instance=desk)
     if request.method == "POST" and form.is_valid():
         saved = services.save_desk(organisation=_org(request), desk=desk, data=form.cleaned_data, actor=request.user)
@@ -334,9 +336,10 @@ def desk_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @require_POST
-@agent_required(Role.ADMIN)
+@agent_required()
 def period_add(request: HttpRequest, pk: int) -> HttpResponse:
     desk = get_desk_for_agent(request, pk)
+    require_admin(request)
     form = PeriodForm(request.POST, prefix="plage")
     if form.is_valid():
         try:
@@ -360,27 +363,30 @@ def period_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@agent_required(Role.ADMIN)
+@agent_required()
 def period_delete(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
     desk = get_desk_for_agent(request, pk)
+    require_admin(request)
     services.remove_opening_period(period=get_period_for_admin(request, desk, period_pk), actor=request.user)
     messages.success(request, "Plage d'ouverture retirée.")
     return redirect("appointments:desk_edit", pk=desk.pk)
 
 
 @require_POST
-@agent_required(Role.ADMIN)
+@agent_required()
 def feed_renew(request: HttpRequest, pk: int) -> HttpResponse:
     desk = get_desk_for_agent(request, pk)
+    require_admin(request)
     services.renew_feed_token(desk=desk, actor=request.user)
     messages.success(request, "Nouvelle adresse du flux créée ; l'ancienne ne fonctionne plus.")
     return redirect("appointments:desk_edit", pk=desk.pk)
 
 
 @require_http_methods(["GET", "POST"])
-@agent_required(Role.ADMIN)
+@agent_required()
 def type_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     kind = get_type_for_admin(request, pk) if pk is not None else None
+    require_admin(request)
     form = TypeForm(request.POST or None, instance=kind, organisation=_org(request))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "desks"}
@@ -421,8 +427,10 @@ def exception_add(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@agent_required(Role.ADMIN)
+@agent_required()
 def exception_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    services.remove_exception(exception=get_exception_for_admin(request, pk), actor=request.user)
+    exception = get_exception_for_admin(request, pk)
+    require_admin(request)
+    services.remove_exception(exception=exception, actor=request.user)
     messages.success(request, "Exception retirée.")
     return redirect("appointments:settings")
