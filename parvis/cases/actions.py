@@ -13,7 +13,7 @@ the timeline, the documents and the department still follow the workflow.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from parvis.audit.services import record_event
@@ -35,6 +35,9 @@ class ActionRun:
     actor: Any
     comment: str
     notify: bool
+    # What the agent filled in for actions that need more than a comment (request_documents: the pieces).
+    data: dict[str, Any] = field(default_factory=dict)
+    at: Any = None  # when the transition happens (backdated imports), None: now
 
 
 Executor = Callable[[ActionRun, dict[str, Any]], None]
@@ -157,6 +160,22 @@ def _webhook(run: ActionRun, action: dict[str, Any]) -> None:
         queue_webhook(case=run.case, url=str(action["url"]), transition=run.transition.key, actor=run.actor)
 
 
+def _request_documents(run: ActionRun, action: dict[str, Any]) -> None:
+    """The case is incomplete: record the missing pieces and the deadline, tell the requester (L114-5)."""
+    from parvis.legal.pieces import request_pieces_for_transition
+
+    request_pieces_for_transition(
+        case=run.case,
+        data=run.data,
+        comment=run.comment,
+        actor=run.actor,
+        resume_transition=str(action.get("resume_transition") or ""),
+        transition=run.transition.key,
+        at=run.at,
+        notify=run.notify,
+    )
+
+
 def _request_payment(run: ActionRun, action: dict[str, Any]) -> None:
     """The procedure's fee: an invoice linked to the case; paying it applies ``paid_transition``."""
     from parvis.payments.services import invoice_for_case
@@ -179,14 +198,31 @@ EXECUTORS: dict[str, Executor] = {
     "assign_department": _assign_department,
     "webhook": _webhook,
     "request_payment": _request_payment,
+    "request_documents": _request_documents,
 }
 
 
-def run_actions(*, case: Case, transition: Transition, actor: Any, comment: str = "", notify: bool = True) -> None:
+def run_actions(
+    *,
+    case: Case,
+    transition: Transition,
+    actor: Any,
+    comment: str = "",
+    notify: bool = True,
+    data: dict[str, Any] | None = None,
+    at: Any = None,
+) -> None:
     """Execute the transition's actions on the case (already moved to the target status, locked)."""
     target = Workflow.from_json(case.version.workflow).status(transition.target)
     run = ActionRun(
-        case=case, transition=transition, target=target, actor=actor, comment=comment.strip(), notify=notify
+        case=case,
+        transition=transition,
+        target=target,
+        actor=actor,
+        comment=comment.strip(),
+        notify=notify,
+        data=data or {},
+        at=at,
     )
     notified = False
     for action in transition.actions:

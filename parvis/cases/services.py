@@ -252,10 +252,13 @@ def apply_transition(
     request: HttpRequest | None = None,
     at: Any = None,
     notify: bool = True,
+    action_data: dict[str, Any] | None = None,
 ) -> Case:
     """Move the case along one transition of its own version's workflow.
 
     ``at`` backdates the step (imports of past cases only); ``notify=False`` sends nothing.
+    ``action_data`` is what actions need beyond the comment (``request_documents``: the missing pieces
+    and the deadline, see ``parvis.legal.pieces``); such a transition is refused without it.
     """
     case = Case.objects.select_for_update(of=("self",)).select_related("version", "organisation").get(pk=case.pk)
     workflow = Workflow.from_json(case.version.workflow)
@@ -295,7 +298,9 @@ def apply_transition(
     )
     from parvis.cases.actions import run_actions
 
-    run_actions(case=case, transition=transition, actor=actor, comment=comment, notify=notify)
+    run_actions(
+        case=case, transition=transition, actor=actor, comment=comment, notify=notify, data=action_data, at=at
+    )
     return case
 
 

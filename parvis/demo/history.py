@@ -263,10 +263,16 @@ def generate_citizen_cases(*, citizen: Any, organisation: Organisation) -> int:
         ).case
         for step in steps:
             at += dt.timedelta(days=2)
-            comment = ""
+            comment, pieces = "", None
             if step == "ask_citizen":
                 comment = "Merci de nous transmettre la page du carnet de santé indiquant les vaccinations."
-            case = apply_transition(case=case, transition_key=step, actor=agent, comment=comment, at=at, notify=False)
+                pieces = {
+                    "items": ["Carnet de santé (page des vaccinations)"],
+                    "deadline": timezone.localdate(at) + dt.timedelta(days=30),
+                }
+            case = apply_transition(
+                case=case, transition_key=step, actor=agent, comment=comment, at=at, notify=False, action_data=pieces
+            )
         if slug == "signalement-espace-public" and agent is not None:
             message_citizen(
                 case=case,

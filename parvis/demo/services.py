@@ -206,6 +206,10 @@ def load_demo() -> LoadReport:
 
     if generate_citizen_cases(citizen=citizen, organisation=organisations["admiville"]):
         report.created.append("demandes de Camille Martin")
+    from parvis.demo.pieces_examples import load_pieces_examples
+
+    if load_pieces_examples(organisation=organisations["admiville"], citizen=citizen):
+        report.created.append("demandes incomplètes de Camille Martin (pièces manquantes, délai reparti)")
     if report.changed:
         record_event(
             action="demo.loaded",

@@ -23,10 +23,13 @@ ACTION_TYPES = {
     # for the case (null amount: the procedure's or the adoption's fee), the case waits; once paid,
     # ``paid_transition`` is applied automatically (parvis.payments).
     "request_payment",
+    # {"type": "request_documents", "resume_transition": key}: the case is incomplete (CRPA L114-5); the
+    # agent lists the missing pieces and a deadline (parvis.legal.pieces); the transition cannot be applied
+    # without them. When the last piece arrives, ``resume_transition`` is applied automatically.
+    "request_documents",
 }
-# Announced but not built yet (issue 4: incomplete files; issue 9: payments): refused when validating,
-# so no workflow can be published that relies on them.
-PLANNED_ACTION_TYPES = {"request_documents"}
+# Announced but not built yet: refused when validating, so no workflow can be published that relies on them.
+PLANNED_ACTION_TYPES: set[str] = set()
 MESSAGE_CHANNELS = {"email", "sms"}
 
 
@@ -98,6 +101,11 @@ class Transition:
     actions: tuple[dict[str, Any], ...] = ()
     requires_comment: bool = False
 
+    @property
+    def requests_documents(self) -> bool:
+        """The transition asks the requester for missing pieces: it needs the pieces form (items, deadline)."""
+        return any(action.get("type") == "request_documents" for action in self.actions)
+
 
 @dataclass(frozen=True)
 class Workflow:
@@ -153,6 +161,8 @@ class Workflow:
                 validate_action(action, t.label)
                 if action.get("type") == "request_payment":
                     self._validate_paid_transition(t, action)
+                if action.get("type") == "request_documents":
+                    self._validate_request_documents(t, action)
         for s in self.statuses.values():
             if s.timeout is not None:
                 self._validate_timeout(s)
@@ -173,6 +183,21 @@ class Workflow:
         unreachable = {key for key, s in self.statuses.items() if not s.system} - reachable
         if unreachable:
             raise WorkflowError("Étapes inaccessibles : " + ", ".join(sorted(unreachable)) + ".")
+
+    def _validate_request_documents(self, transition: Transition, action: dict[str, Any]) -> None:
+        if self.statuses[transition.target].final:
+            raise WorkflowError(
+                f"« {transition.label} » demande des pièces : elle doit mener à une étape d'attente, "
+                "pas à une étape finale."
+            )
+        resume = action.get("resume_transition") or ""
+        if resume:
+            follow = self.transitions.get(resume)
+            if follow is None or transition.target not in follow.sources:
+                raise WorkflowError(
+                    f"La reprise automatique de « {transition.label} » doit utiliser une transition qui part de "
+                    f"l'étape « {self.statuses[transition.target].label} »."
+                )
 
     def _validate_paid_transition(self, transition: Transition, action: dict[str, Any]) -> None:
         paid = self.transitions.get(str(action.get("paid_transition", "")))
@@ -263,6 +288,9 @@ def validate_action(action: Any, where: str) -> None:
         parts = urlsplit(url) if isinstance(url, str) else None
         if parts is None or parts.scheme not in {"http", "https"} or not parts.hostname:
             raise WorkflowError(f"L'adresse appelée par « {where} » doit commencer par https:// (ou http://).")
+    elif kind == "request_documents":
+        if not isinstance(action.get("resume_transition", ""), str):
+            raise WorkflowError(f"La transition de reprise de « {where} » doit être la clé d'une transition.")
 
 
 def default_workflow() -> dict[str, Any]:
@@ -296,8 +324,8 @@ def default_workflow() -> dict[str, Any]:
                 "label": "Demander des compléments",
                 "from": ["received", "in_progress"],
                 "to": "awaiting_citizen",
-                "requires_comment": True,
-                "actions": [notify],
+                # The citizen is told by the letter listing the missing pieces (parvis.legal.pieces).
+                "actions": [{"type": "request_documents", "resume_transition": "resume"}],
             },
             {
                 "key": "resume",

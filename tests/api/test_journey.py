@@ -3,7 +3,10 @@ asks a question, Camille answers, the agent issues the document and closes; Cami
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from parvis.cases.models import Case
 from parvis.notifications.models import OutboundMessage
@@ -45,7 +48,12 @@ def test_a_birth_certificate_request_from_filing_to_delivery_through_the_api(ter
     assert reference in [c["reference"] for c in queue]
     asked = agent.post(
         f"/cases/{reference}/transitions",
-        {"transition": "ask_citizen", "comment": "Merci de préciser la commune de naissance de votre père."},
+        {
+            "transition": "ask_citizen",
+            "comment": "Merci de préciser la commune de naissance de votre père.",
+            "pieces": [{"label": "Commune de naissance de votre père", "kind": "information"}],
+            "pieces_deadline": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+        },
     )
     assert asked.status_code == 200, asked.json()
 
@@ -65,7 +73,9 @@ def test_a_birth_certificate_request_from_filing_to_delivery_through_the_api(ter
 
     final = camille.get(f"/cases/{reference}").json()
     assert final["status_label"] == "Acte envoyé"
-    assert [d["name"] for d in final["documents"] if d["issued_by_administration"]] == ["extrait-naissance.pdf"]
+    issued = [d["name"] for d in final["documents"] if d["issued_by_administration"]]
+    assert "extrait-naissance.pdf" in issued
+    assert any(name.startswith("demande-de-pieces-") for name in issued)  # the L114-5 letter
     titles = [e["title"] for e in final["timeline"]]
     assert titles[0] == "Demande déposée"
     assert "Document délivré : extrait-naissance.pdf" in titles

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 
 from parvis.accounts.models import User
 from parvis.cases.services import apply_transition, message_citizen, submit_case
@@ -34,7 +36,11 @@ def asked_case(territory, admin_a, agent_a, citizen: User):
     )
     message_citizen(case=submission.case, text="Pouvez-vous préciser la date de naissance ?", actor=agent_a)
     apply_transition(
-        case=submission.case, transition_key="ask_citizen", actor=agent_a, comment="Joignez le livret de famille."
+        case=submission.case,
+        transition_key="ask_citizen",
+        actor=agent_a,
+        comment="Joignez le livret de famille.",
+        action_data={"items": ["Livret de famille"], "deadline": timezone.localdate() + dt.timedelta(days=30)},
     )
     return submission
 

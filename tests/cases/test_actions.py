@@ -78,12 +78,6 @@ def pdf_text(data: bytes) -> bytes:
 # -- Validation --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["request_documents"])
-def test_actions_of_later_issues_cannot_be_published_yet(kind):
-    with pytest.raises(WorkflowError, match="prévue mais pas encore disponible"):
-        Workflow.from_json(workflow_with({"type": kind}))
-
-
 @pytest.mark.parametrize(
     ("action", "error"),
     [
@@ -360,7 +354,13 @@ def test_a_status_timeout_moves_the_case_once_after_the_delay(territory, citizen
         moved_elsewhere = file_case(
             territory, citizen, workflow_with(timeout={"after_days": 10, "transition": "start"})
         )
-        apply_transition(case=moved_elsewhere, transition_key="ask_citizen", actor=None, comment="Pièce ?")
+        apply_transition(
+            case=moved_elsewhere,
+            transition_key="ask_citizen",
+            actor=None,
+            comment="Pièce ?",
+            action_data={"items": ["Livret de famille"], "deadline": timezone.localdate() + dt.timedelta(days=30)},
+        )
 
     with time_machine.travel(start + dt.timedelta(days=9), tick=False):
         enqueue_timeouts()

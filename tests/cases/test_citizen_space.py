@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from parvis.audit.models import AuditEvent
 from parvis.cases.drafts import start_draft
@@ -98,7 +101,13 @@ def test_my_cases_flags_an_unanswered_message_and_a_request_for_information(terr
     assert "Nouveau message" not in client.get("/mon-espace/demandes/").content.decode()
 
     message_citizen(case=case, text="Pouvez-vous préciser la date ?", actor=agent_a)
-    apply_transition(case=case, transition_key="ask_citizen", actor=agent_a, comment="Il manque le livret de famille.")
+    apply_transition(
+        case=case,
+        transition_key="ask_citizen",
+        actor=agent_a,
+        comment="Il manque le livret de famille.",
+        action_data={"items": ["Livret de famille"], "deadline": timezone.localdate() + dt.timedelta(days=30)},
+    )
     page = client.get("/mon-espace/demandes/").content.decode()
     assert "Nouveau message" in page and "Réponse attendue de votre part" in page
     assert "attend des informations ou des documents de votre part" in page
@@ -150,7 +159,13 @@ def test_my_cases_keeps_a_bounded_number_of_queries(territory, procedure, citize
 def test_the_case_page_shows_the_citizen_timeline_messages_and_answers(territory, procedure, citizen, agent_a):
     case = _submit(territory.commune_a, procedure, citizen, objet="Copie intégrale pour mariage")
     message_citizen(case=case, text="Votre acte sera prêt jeudi.", actor=agent_a)
-    apply_transition(case=case, transition_key="ask_citizen", actor=agent_a, comment="Merci de joindre une pièce.")
+    apply_transition(
+        case=case,
+        transition_key="ask_citizen",
+        actor=agent_a,
+        comment="Merci de joindre une pièce.",
+        action_data={"items": ["Livret de famille"], "deadline": timezone.localdate() + dt.timedelta(days=30)},
+    )
     add_note(case=case, text=INTERNAL_NOTE, actor=agent_a)
 
     response = _page(logged_in(citizen, HOST_A), case)
@@ -233,7 +248,13 @@ def test_someone_elses_document_is_not_found_even_through_my_own_case(territory,
 
 def test_the_requester_adds_a_document_to_an_open_case(territory, procedure, citizen, agent_a):
     case = _submit(territory.commune_a, procedure, citizen)
-    apply_transition(case=case, transition_key="ask_citizen", actor=agent_a, comment="Joignez le livret.")
+    apply_transition(
+        case=case,
+        transition_key="ask_citizen",
+        actor=agent_a,
+        comment="Joignez le livret.",
+        action_data={"items": ["Livret de famille"], "deadline": timezone.localdate() + dt.timedelta(days=30)},
+    )
     client = logged_in(citizen, HOST_A)
     page = _page(client, case).content.decode()
     assert "Le service attend peut-être un document de votre part" in page
@@ -242,7 +263,7 @@ def test_the_requester_adds_a_document_to_an_open_case(territory, procedure, cit
         f"/mon-espace/demandes/{case.reference}/documents/ajouter/", {"document-file": _pdf("livret.pdf")}
     )
     assert response.status_code == 302 and response["Location"].endswith("#documents")
-    document = CaseDocument.objects.get(case=case)
+    document = CaseDocument.objects.get(case=case, issued_by_administration=False)  # not the L114-5 letter
     assert document.name == "livret.pdf" and document.uploaded_by == citizen and document.visible_to_citizen
     assert case.events.filter(kind=EventKind.DOCUMENT_ADDED, visible_to_citizen=True).exists()
     assert AuditEvent.objects.filter(action="case.document_added", object_id=str(case.pk)).exists()
@@ -310,7 +331,7 @@ def test_a_reply_or_a_document_on_a_closed_case_is_refused_clearly(territory, pr
     document = client.post(f"/mon-espace/demandes/{case.reference}/documents/ajouter/", {"document-file": _pdf()})
     assert "vous ne pouvez plus y ajouter de document" in document.content.decode()
     assert not case.events.filter(kind=EventKind.MESSAGE_FROM_CITIZEN).exists()
-    assert not CaseDocument.objects.filter(case=case).exists()
+    assert not CaseDocument.objects.filter(case=case, issued_by_administration=False).exists()  # letters only
 
 
 # --- Told at every visible status change -----------------------------------------------------

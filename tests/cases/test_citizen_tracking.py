@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from parvis.cases.enums import EventKind
 from parvis.cases.models import CaseDocument
@@ -112,7 +115,13 @@ def test_the_tracking_form_is_prefilled_with_the_reference_from_the_link(territo
 
 def test_a_tracked_case_receives_a_reply_and_a_document(territory, submission, agent_a):
     case = submission.case
-    apply_transition(case=case, transition_key="ask_citizen", actor=agent_a, comment="Joignez le livret de famille.")
+    apply_transition(
+        case=case,
+        transition_key="ask_citizen",
+        actor=agent_a,
+        comment="Joignez le livret de famille.",
+        action_data={"items": ["Livret de famille"], "deadline": timezone.localdate() + dt.timedelta(days=30)},
+    )
     client = Client(HTTP_HOST=HOST_A)
     _unlock(client, case.reference, submission.tracking_code)
     page = client.get(f"/suivi/{case.reference}/").content.decode()
@@ -125,7 +134,7 @@ def test_a_tracked_case_receives_a_reply_and_a_document(territory, submission, a
 
     added = client.post(f"/suivi/{case.reference}/documents/ajouter/", {"document-file": _pdf("livret.pdf")})
     assert added.status_code == 302
-    document = CaseDocument.objects.get(case=case)
+    document = CaseDocument.objects.get(case=case, issued_by_administration=False)  # not the L114-5 letter
     download = client.get(f"/suivi/{case.reference}/documents/{document.pk}/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 piece"
     assert Client(HTTP_HOST=HOST_A).get(f"/suivi/{case.reference}/documents/{document.pk}/").status_code == 404

@@ -87,17 +87,6 @@ CASES += [
 ]
 
 
-# --- Daily digest (parvis/legal/views/digest.py) ------------------------------------------------
-
-CASES += [
-    UrlCase(
-        "legal:digest_settings",
-        "agent",
-        note="the agent's own choice for the current organisation, no tenant data (tests/legal/test_digest.py)",
-    ),
-]
-
-
 # --- Acknowledgments (parvis/legal/views/acknowledgments.py) ------------------------------------
 
 
@@ -132,5 +121,111 @@ CASES += [
         build=_unacknowledged_case_of_a,
         method="post",
         note="POST only: issuing is tested in tests/legal/test_acknowledgments.py",
+    ),
+]
+
+
+# --- Incomplete files (parvis/legal/views/pieces.py) ---------------------------------------------
+
+
+def _incomplete_case_of_a(territory):
+    """A case of commune A, owned by the citizen persona, for which the agent of A asked for a piece."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from parvis.cases.services import submit_case
+    from parvis.legal.pieces import request_pieces
+    from tests.factories import published_procedure
+    from tests.isolation import Built
+
+    procedure = published_procedure(
+        territory.commune_a, actor=territory.admin_a, department=territory.department_a, slug="isolation-pieces"
+    )
+    case = submit_case(
+        organisation=territory.commune_a,
+        procedure=procedure,
+        answers={"objet": "Demande incomplète réservée à A"},
+        requester=territory.citizen,
+        requester_name="Camille Martin",
+        requester_email=territory.citizen.email,
+        actor=territory.citizen,
+        notify=False,
+    ).case
+    pieces = request_pieces(
+        case=case,
+        items=[{"label": "Justificatif réservé à A", "kind": "information"}],
+        deadline=timezone.localdate() + dt.timedelta(days=20),
+        actor=territory.agent_a,
+        notify=False,
+    )
+    return Built(kwargs={"reference": case.reference, "pk": pieces.pk})
+
+
+def _incomplete_item_of_a(territory):
+    from tests.isolation import Built
+
+    built = _incomplete_case_of_a(territory)
+    return Built(kwargs=built.kwargs | {"item": "k1"})
+
+
+def _case_to_ask_of_a(territory):
+    from tests.isolation import Built
+
+    return Built(kwargs={"reference": _incomplete_case_of_a(territory).kwargs["reference"]})
+
+
+PIECES_NOTE = "POST only: refusals checked here; the allowed flows are tested in tests/legal/test_pieces.py"
+CASES += [
+    UrlCase(
+        "legal:pieces_request",
+        "agent",
+        build=_case_to_ask_of_a,
+        method="post",
+        data={"pieces-other_documents": "Plan", "pieces-deadline": "2099-01-01"},
+        note=PIECES_NOTE,
+    ),
+    UrlCase(
+        "legal:pieces_receipt",
+        "agent",
+        build=_incomplete_case_of_a,
+        method="post",
+        data={"pieces_receipt-items": "k1", "pieces_receipt-channel": "counter"},
+        note=PIECES_NOTE,
+    ),
+    UrlCase(
+        "legal:pieces_cancel",
+        "agent",
+        build=_incomplete_case_of_a,
+        method="post",
+        data={"pieces_cancel-reason": "Erreur"},
+        note=PIECES_NOTE,
+    ),
+    UrlCase(
+        "legal:my_piece",
+        "citizen",
+        build=_incomplete_item_of_a,
+        method="post",
+        data={"piece-k1-answer": "Réponse"},
+        note=PIECES_NOTE,
+    ),
+    UrlCase(
+        "legal:tracked_piece",
+        "unlocked",
+        build=_incomplete_item_of_a,
+        method="post",
+        data={"piece-k1-answer": "Réponse"},
+        note="unlocked by the tracking code in the session (tests/legal/test_pieces.py)",
+    ),
+]
+
+
+# --- Daily digest (parvis/legal/views/digest.py) ------------------------------------------------
+
+CASES += [
+    UrlCase(
+        "legal:digest_settings",
+        "agent",
+        note="the agent's own choice for the current organisation, no tenant data (tests/legal/test_digest.py)",
     ),
 ]

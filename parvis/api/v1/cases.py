@@ -340,7 +340,15 @@ def transition(request: HttpRequest, reference: str, payload: TransitionIn) -> d
     case = queries.get_case_for_caller(caller, reference, write=True)
     try:
         apply_transition(
-            case=case, transition_key=payload.transition, actor=caller.user, comment=payload.comment, request=request
+            case=case,
+            transition_key=payload.transition,
+            actor=caller.user,
+            comment=payload.comment,
+            request=request,
+            action_data={
+                "items": [{"label": p.label, "kind": p.kind} for p in payload.pieces],
+                "deadline": payload.pieces_deadline,
+            },
         )
     except IllegalTransition as error:
         raise ApiError(409, str(error)) from error

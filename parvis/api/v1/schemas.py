@@ -114,7 +114,6 @@ class CaseOut(Schema):
     )
 
 
-
 class CasePageOut(Schema):
     results: list[CaseOut]
     next_cursor: str | None = Field(description="À passer en paramètre « cursor » pour la page suivante.")
@@ -169,9 +168,19 @@ class CaseDetailOut(CaseOut):
     requester: RequesterOut | None = Field(description="Agents seulement.")
 
 
+class PieceIn(Schema):
+    label: str = Field(description="La pièce ou l'information manquante, par exemple « Plan de situation ».")
+    kind: str = Field(default="document", description="document (un fichier) ou information (un texte).")
+
+
 class TransitionIn(Schema):
     transition: str = Field(description="Clé de la transition (voir « transitions » de la demande).")
     comment: str = ""
+    # Transitions that ask for missing pieces (action request_documents, CRPA L114-5) need both.
+    pieces: list[PieceIn] = Field(
+        default_factory=list, description="Pièces ou informations manquantes, pour une transition qui en demande."
+    )
+    pieces_deadline: date | None = Field(default=None, description="Date limite pour les fournir (dans le futur).")
 
 
 class MessageIn(Schema):

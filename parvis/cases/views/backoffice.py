@@ -211,6 +211,7 @@ def _render_case(request: HttpRequest, case: Case, **bound: Any) -> HttpResponse
             "transfer_form": bound.get("transfer_form") or _transfer_form(case),
             "link_form": bound.get("link_form") or LinkForm(),
         }
+    context |= {key: form for key, form in bound.items() if key.startswith("pieces_")}  # legal/includes/agent_pieces
     return render(request, "cases/backoffice/detail.html", context)
 
 

@@ -272,6 +272,7 @@ def _render_case(
     tracked: bool,
     reply_form: ReplyForm | None = None,
     document_form: DocumentForm | None = None,
+    pieces_bound: dict[str, Any] | None = None,
 ) -> HttpResponse:
     workflow = Workflow.from_json(case.version.workflow)
     events = list(case.events.filter(visible_to_citizen=True).order_by("created_at", "pk"))
@@ -307,6 +308,7 @@ def _render_case(
             "add_document_url": reverse(f"{prefix}_case_add_document", kwargs={"reference": case.reference}),
             "document_url_name": "cases:tracked_document" if tracked else "cases:my_document",
             "notified_email": _masked_email(case.requester_email) if tracked else "",
+            "pieces_bound": pieces_bound,  # a missing piece's form with its errors (legal/includes/citizen_pieces)
         },
     )
 
