@@ -145,19 +145,29 @@ class FranceConnectIdentityClaims:
         )
 
     def as_session(self) -> dict[str, Any]:
-        return {"issuer": self.issuer, "client_id": self.client_id, "sub": self.sub, "pivot": self.pivot, "email": self.email}
+        return {
+            "issuer": self.issuer,
+            "client_id": self.client_id,
+            "sub": self.sub,
+            "pivot": self.pivot,
+            "email": self.email,
+        }
 
     @classmethod
     def from_session(cls, data: dict[str, Any]) -> FranceConnectIdentityClaims:
         return cls(
-            issuer=data["issuer"], client_id=data["client_id"], sub=data["sub"], pivot=data["pivot"], email=data["email"]
+            issuer=data["issuer"],
+            client_id=data["client_id"],
+            sub=data["sub"],
+            pivot=data["pivot"],
+            email=data["email"],
         )
 
 
 class Outcome(enum.Enum):
     LOGGED_IN = "logged_in"
     CREATED = "created"
-    NEEDS_PASSWORD = "needs_password"
+    NEEDS_PASSWORD = "needs_password"  # noqa: S105 - an outcome, not a password
 
 
 @dataclass(frozen=True)
@@ -377,14 +387,18 @@ def request_magic_link(*, organisation: Organisation | None, email: str, request
         },
         related=user,
     )
-    record_event(action="account.magic_link_sent", organisation=organisation, obj=user, channel=CHANNEL, request=request)
+    record_event(
+        action="account.magic_link_sent", organisation=organisation, obj=user, channel=CHANNEL, request=request
+    )
 
 
 def valid_magic_link(token: str) -> MagicLink | None:
     """The unused, unexpired link of this token (nothing is consumed)."""
     return (
         MagicLink.objects.select_related("user")
-        .filter(token_hash=_token_hash(token), used_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True)
+        .filter(
+            token_hash=_token_hash(token), used_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True
+        )
         .first()
     )
 

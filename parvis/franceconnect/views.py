@@ -28,6 +28,7 @@ from parvis.accounts.enums import Role
 from parvis.accounts.models import User
 from parvis.accounts.views.common import SESSION_MARKER_COOKIE, safe_next, set_session_marker
 from parvis.franceconnect import client, services
+from parvis.franceconnect.csp import ORIGIN_SESSION_FIELD, origin_of
 from parvis.franceconnect.forms import ConfigForm, MagicLinkForm, PasswordLinkForm
 from parvis.franceconnect.models import FranceConnectConfig
 from parvis.organisations.models import Organisation
@@ -39,12 +40,16 @@ LOGOUT_STATE_SESSION_KEY = "franceconnect_logout_state"
 FLOW_MAX_AGE = 10 * 60
 BACKEND = "parvis.accounts.backends.EmailBackend"
 
-NOT_AVAILABLE = "La connexion avec FranceConnect n'est pas proposée sur ce site. Connectez-vous avec votre adresse électronique."
+NOT_AVAILABLE = (
+    "La connexion avec FranceConnect n'est pas proposée sur ce site. Connectez-vous avec votre adresse électronique."
+)
 STATE_REFUSED = (
     "La connexion avec FranceConnect a échoué : cette réponse ne correspond à aucune demande de connexion en cours "
     "(lien déjà utilisé ou expiré). Recommencez depuis le bouton FranceConnect."
 )
-CANCELLED = "La connexion avec FranceConnect a été annulée ou refusée. Vous pouvez réessayer ou vous connecter autrement."
+CANCELLED = (
+    "La connexion avec FranceConnect a été annulée ou refusée. Vous pouvez réessayer ou vous connecter autrement."
+)
 
 
 def _organisation(request: HttpRequest) -> Organisation | None:
@@ -81,14 +86,14 @@ def login(request: HttpRequest) -> HttpResponse:
         "started_at": time.time(),
     }
     provider = client.provider_for(config)
-    return redirect(
-        client.authorization_url(provider, redirect_uri=_callback_uri(request), state=state, nonce=nonce)
-    )
+    return redirect(client.authorization_url(provider, redirect_uri=_callback_uri(request), state=state, nonce=nonce))
 
 
 def _log_in(request: HttpRequest, user: User, *, id_token: str, config_id: int, next_url: str) -> HttpResponse:
     auth_login(request, user, backend=BACKEND)
-    request.session[SESSION_KEY] = {"id_token": id_token, "config_id": config_id}
+    config = FranceConnectConfig.objects.get(pk=config_id)
+    origin = origin_of(client.provider_for(config).endpoints.end_session)
+    request.session[SESSION_KEY] = {"id_token": id_token, "config_id": config_id, ORIGIN_SESSION_FIELD: origin}
     return set_session_marker(request, redirect(next_url or reverse("accounts:landing")))
 
 
@@ -175,14 +180,23 @@ def link_account(request: HttpRequest) -> HttpResponse:
             request.session.pop(PENDING_LINK_SESSION_KEY, None)
             messages.success(request, "Votre identité FranceConnect est maintenant reliée à votre compte.")
             return _log_in(
-                request, result.user, id_token=pending["id_token"], config_id=pending["config_id"], next_url=pending["next"]
+                request,
+                result.user,
+                id_token=pending["id_token"],
+                config_id=pending["config_id"],
+                next_url=pending["next"],
             )
         if result.status is account_services.LoginStatus.RATE_LIMITED:
             status = 429
             minutes = max(1, account_services.login_ip_limit().window // 60)
-            form.add_error(None, f"Trop de tentatives de connexion depuis votre connexion internet. Réessayez dans {minutes} minutes.")
+            form.add_error(
+                None,
+                f"Trop de tentatives de connexion depuis votre connexion internet. Réessayez dans {minutes} minutes.",
+            )
         elif result.status is account_services.LoginStatus.UNCONFIRMED:
-            form.add_error(None, "L'adresse de ce compte n'est pas encore confirmée : ouvrez d'abord le lien reçu par courriel.")
+            form.add_error(
+                None, "L'adresse de ce compte n'est pas encore confirmée : ouvrez d'abord le lien reçu par courriel."
+            )
         else:
             minutes = max(1, account_services.lock_seconds() // 60)
             form.add_error(
@@ -191,14 +205,18 @@ def link_account(request: HttpRequest) -> HttpResponse:
                 f"{minutes} minutes.",
             )
     return render(
-        request, "franceconnect/link_account.html", {"form": form, "email": claims.email, "pivot": claims.pivot}, status=status
+        request,
+        "franceconnect/link_account.html",
+        {"form": form, "email": claims.email, "pivot": claims.pivot},
+        status=status,
     )
 
 
 def franceconnect_logout(request: HttpRequest) -> HttpResponse:
     """Log out here, then through FranceConnect (mandatory), which comes back with our state."""
     data: dict[str, Any] = request.session.get(SESSION_KEY) or {}
-    config = FranceConnectConfig.objects.filter(pk=data.get("config_id")).first()
+    config_id = data.get("config_id")
+    config = FranceConnectConfig.objects.filter(pk=config_id).first() if isinstance(config_id, int) else None
     if request.user.is_authenticated:
         account_services.record_logout(user=request.user, request=request)  # type: ignore[arg-type]
     auth_logout(request)
@@ -278,7 +296,9 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     hostnames = sorted(organisation.hostnames.values_list("hostname", flat=True))
     if config is not None and config.shared_with_communes:
         hostnames += sorted(
-            h.hostname for commune in organisation.communes.prefetch_related("hostnames") for h in commune.hostnames.all()
+            h.hostname
+            for commune in organisation.communes.prefetch_related("hostnames")
+            for h in commune.hostnames.all()
         )
     return render(
         request,
@@ -290,8 +310,10 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "inherited": effective is not None and effective.organisation_id != organisation.pk,
             "has_secret": bool(config and config.has_secret),
             "callbacks": [
-                (f"{request.scheme}://{host}{_port(request)}{reverse('franceconnect:callback')}",
-                 f"{request.scheme}://{host}{_port(request)}{reverse('franceconnect:logout_return')}")
+                (
+                    f"{request.scheme}://{host}{_port(request)}{reverse('franceconnect:callback')}",
+                    f"{request.scheme}://{host}{_port(request)}{reverse('franceconnect:logout_return')}",
+                )
                 for host in hostnames
             ],
         },
@@ -318,7 +340,9 @@ def magic_link_request(request: HttpRequest) -> HttpResponse:
             form.add_error(None, EMAIL_RATE_LIMITED)
             return render(request, "franceconnect/magic_link_request.html", {"form": form}, status=429)
         account_services.count_attempt(limit=account_services.email_ip_limit(), request=request)
-        services.request_magic_link(organisation=_organisation(request), email=form.cleaned_data["email"], request=request)
+        services.request_magic_link(
+            organisation=_organisation(request), email=form.cleaned_data["email"], request=request
+        )
         # Same answer whether the address has an account or not.
         return redirect("franceconnect:magic_link_sent")
     return render(request, "franceconnect/magic_link_request.html", {"form": form})
@@ -337,8 +361,13 @@ def magic_link_use(request: HttpRequest, token: str) -> HttpResponse:
     """The emailed link: a button logs in (a POST, so mail scanners opening links consume nothing)."""
     if account_services.is_rate_limited(limit=account_services.login_ip_limit(), request=request):
         minutes = max(1, account_services.login_ip_limit().window // 60)
-        messages.error(request, f"Trop de tentatives de connexion depuis votre connexion internet. Réessayez dans {minutes} minutes.")
-        return render(request, "franceconnect/magic_link_use.html", {"invalid": True, "form": MagicLinkForm()}, status=429)
+        messages.error(
+            request,
+            f"Trop de tentatives de connexion depuis votre connexion internet. Réessayez dans {minutes} minutes.",
+        )
+        return render(
+            request, "franceconnect/magic_link_use.html", {"invalid": True, "form": MagicLinkForm()}, status=429
+        )
     if request.method == "POST":
         user = services.use_magic_link(token=token, request=request)
         if user is not None:
@@ -347,8 +376,12 @@ def magic_link_use(request: HttpRequest, token: str) -> HttpResponse:
             auth_login(request, user, backend=BACKEND)
             messages.success(request, "Vous êtes connecté(e). Bienvenue !")
             return set_session_marker(request, redirect("accounts:landing"))
-        return render(request, "franceconnect/magic_link_use.html", {"invalid": True, "form": MagicLinkForm()}, status=400)
+        return render(
+            request, "franceconnect/magic_link_use.html", {"invalid": True, "form": MagicLinkForm()}, status=400
+        )
     link = services.valid_magic_link(token)
     if link is None:
-        return render(request, "franceconnect/magic_link_use.html", {"invalid": True, "form": MagicLinkForm()}, status=400)
+        return render(
+            request, "franceconnect/magic_link_use.html", {"invalid": True, "form": MagicLinkForm()}, status=400
+        )
     return render(request, "franceconnect/magic_link_use.html", {"invalid": False, "email": link.user.email})

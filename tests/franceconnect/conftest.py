@@ -132,9 +132,7 @@ class Browser:
         page = self.provider.get(path_of(authorize_url))
         assert page.status_code == 200, page.content.decode()
         assert "Fournisseur d’identité de démonstration" in page.content.decode()
-        answer = self.provider.post(
-            urlsplit(authorize_url).path, {**query_of(authorize_url), "identity": identity}
-        )
+        answer = self.provider.post(urlsplit(authorize_url).path, {**query_of(authorize_url), "identity": identity})
         assert answer.status_code == 302, answer.content.decode()
         return answer["Location"]
 

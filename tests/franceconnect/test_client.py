@@ -64,5 +64,7 @@ def test_the_endpoints_of_each_environment_follow_franceconnect():
     assert PUBLIC_ENDPOINTS[Environment.INTEGRATION].authorize == (
         "https://fcp-low.integ01.dev-franceconnect.fr/api/v2/authorize"
     )
-    assert PUBLIC_ENDPOINTS[Environment.PRODUCTION].end_session == "https://oidc.franceconnect.gouv.fr/api/v2/session/end"
+    assert (
+        PUBLIC_ENDPOINTS[Environment.PRODUCTION].end_session == "https://oidc.franceconnect.gouv.fr/api/v2/session/end"
+    )
     assert PUBLIC_ENDPOINTS[Environment.PRODUCTION_V1].end_session == "https://app.franceconnect.gouv.fr/api/v1/logout"

@@ -62,3 +62,12 @@ def test_a_password_session_logs_out_as_before(fc_config):
     client = logged_in(UserFactory(), HOST_A)
     response = client.post("/compte/deconnexion/")
     assert response["Location"] == "/"
+
+
+def test_pages_let_the_logout_form_reach_the_provider_only_for_franceconnect_sessions(fc_config):
+    browser = Browser()
+    browser.login("camille")
+    policy = browser.site.get("/mon-espace/")["Content-Security-Policy"]
+    assert "form-action 'self' http://localhost:8000" in policy
+    password_user = logged_in(UserFactory(), HOST_A).get("/mon-espace/")["Content-Security-Policy"]
+    assert "localhost:8000" not in password_user

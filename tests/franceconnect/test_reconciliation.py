@@ -101,7 +101,9 @@ def test_the_email_alone_never_links_even_to_an_account_created_by_franceconnect
 
 def test_a_different_birthplace_is_a_different_person(db):
     services.reconcile(claims=_claims())
-    other = services.reconcile(claims=_claims(sub="sub-3", client_id="autre", email="autre@example.org", birthplace="69123"))
+    other = services.reconcile(
+        claims=_claims(sub="sub-3", client_id="autre", email="autre@example.org", birthplace="69123")
+    )
     assert other.outcome is services.Outcome.CREATED
 
 

@@ -66,7 +66,13 @@ def test_the_epci_shares_its_configuration_and_a_commune_sees_it_inherited(terri
 def test_a_commune_cannot_share_with_communes(territory, admin_a):
     logged_in(admin_a, HOST_A).post(
         URL,
-        {"enabled": "on", "environment": "integration", "client_id": "a", "client_secret": SECRET, "shared_with_communes": "on"},
+        {
+            "enabled": "on",
+            "environment": "integration",
+            "client_id": "a",
+            "client_secret": SECRET,
+            "shared_with_communes": "on",
+        },
     )
     assert not FranceConnectConfig.objects.get(organisation=territory.commune_a).shared_with_communes
 

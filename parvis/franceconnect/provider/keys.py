@@ -40,4 +40,4 @@ def public_jwks() -> dict[str, Any]:
 
 
 def verification_keys() -> KeySet:
-    return KeySet.import_key_set(public_jwks())
+    return KeySet.import_key_set(public_jwks())  # type: ignore[arg-type]

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from joserfc import jwt
 from joserfc.errors import JoseError
 
+from parvis.franceconnect.csp import allow_form_action, origin_of
 from parvis.franceconnect.models import FranceConnectConfig, LocalProviderGrant
 from parvis.franceconnect.provider import clients, keys
 from parvis.franceconnect.provider.identities import BY_KEY, IDENTITIES, DemoIdentity
@@ -178,11 +179,13 @@ def authorize(request: HttpRequest) -> HttpResponse:
                 code_expires_at=now + timedelta(seconds=CODE_SECONDS),
             )
             return _redirect(params["redirect_uri"], {"code": code, "state": params["state"], "iss": keys.issuer()})
-    return render(
+    page = render(
         request,
         "franceconnect/provider/authorize.html",
         {"identities": IDENTITIES, "params": params, "client_name": config.organisation.name},
     )
+    allow_form_action(page, origin_of(params["redirect_uri"]))  # the choice redirects to the (registered) client
+    return page
 
 
 def _grant_for_code(code: str) -> LocalProviderGrant | None:
@@ -191,9 +194,9 @@ def _grant_for_code(code: str) -> LocalProviderGrant | None:
     grant = LocalProviderGrant.objects.filter(code_hash=_hash(code)).first()
     if grant is None:
         return None
-    claimed = LocalProviderGrant.objects.filter(
-        pk=grant.pk, code_used_at__isnull=True, code_expires_at__gt=now
-    ).update(code_used_at=now)
+    claimed = LocalProviderGrant.objects.filter(pk=grant.pk, code_used_at__isnull=True, code_expires_at__gt=now).update(
+        code_used_at=now
+    )
     return grant if claimed else None
 
 
@@ -271,9 +274,9 @@ def userinfo(request: HttpRequest) -> HttpResponse:
         "iat": now,
         "exp": now + TOKEN_SECONDS,
     }
-    response = HttpResponse(_sign(claims), content_type="application/jwt")
-    response["Cache-Control"] = "no-store"
-    return response
+    signed = HttpResponse(_sign(claims), content_type="application/jwt")
+    signed["Cache-Control"] = "no-store"
+    return signed
 
 
 def _id_token_client(id_token_hint: str) -> FranceConnectConfig | None:
