@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "parvis.organisations.middleware.OrganisationMiddleware",
     "parvis.accounts.middleware.AgentSecondFactorMiddleware",
+    "parvis.franceconnect.csp.FranceConnectCSPMiddleware",
 ]
 
 ROOT_URLCONF = "parvis.urls"
