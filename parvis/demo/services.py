@@ -202,6 +202,10 @@ def load_demo() -> LoadReport:
     if created:
         report.created.append(f"profil association {association_name}")
     _load_catalogue_and_history(report, organisations)
+    from parvis.franceconnect.demo import ensure_demo_franceconnect
+
+    if ensure_demo_franceconnect(organisations["val-d-admi"]):
+        report.created.append("FranceConnect (fournisseur local) partagé par l'agglomération")
     from parvis.demo.history import generate_citizen_cases
 
     if generate_citizen_cases(citizen=citizen, organisation=organisations["admiville"]):
