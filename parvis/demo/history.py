@@ -15,6 +15,7 @@ from django.utils import timezone
 from parvis.cases.enums import Channel
 from parvis.cases.models import Case
 from parvis.cases.services import apply_transition, submit_case
+from parvis.demo.decision_examples import settle_overdue
 from parvis.organisations.models import Organisation
 from parvis.procedures.models import Procedure
 from parvis.procedures.workflow import Workflow
@@ -220,6 +221,7 @@ def generate_history(*, organisation: Organisation, count: int, actor: Any, seed
             notify=False,
         )
         _walk(submission.case, rng, actor, received, age_days)
+        settle_overdue(submission.case, actor=actor)  # no old case left for the implicit-decision job
     return count
 
 

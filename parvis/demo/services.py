@@ -217,6 +217,10 @@ def load_demo() -> LoadReport:
 
     if load_pieces_examples(organisation=organisations["admiville"], citizen=citizen):
         report.created.append("demandes incomplètes de Camille Martin (pièces manquantes, délai reparti)")
+    from parvis.demo.decision_examples import load_decision_examples
+
+    if load_decision_examples(organisation=organisations["admiville"], citizen=citizen):
+        report.created.append("demande de Camille Martin acceptée implicitement (attestation L232-3)")
     if report.changed:
         record_event(
             action="demo.loaded",
