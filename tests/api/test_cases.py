@@ -138,7 +138,8 @@ def test_an_agent_reads_a_case_with_answers_full_timeline_and_transitions(territ
     body = response.json()
     assert body["answers"][0]["label"] == "Objet de la demande"
     assert body["answers"][0]["value"] == "Horaires de la piscine"
-    assert [e["kind"] for e in body["timeline"]] == ["submitted", "note"]
+    # submitted, then the accusés d'enregistrement and de réception (issue 4), then the note
+    assert [e["kind"] for e in body["timeline"]] == ["submitted", "channel_used", "document_added", "note"]
     assert {t["key"] for t in body["transitions"]} >= {"start", "accept"}
     assert body["requester"]["email"] == "jeanne@example.org"
     assert AuditEvent.objects.filter(action="personal_data.viewed", actor=agent_a, object_id=str(case.pk)).exists()
@@ -150,7 +151,7 @@ def test_a_resident_reads_his_case_with_the_public_timeline_only(territory, citi
 
     body = Api(token_for(citizen, territory.commune_a, CITIZEN_SCOPES)).get(f"/cases/{case.reference}").json()
 
-    assert [e["kind"] for e in body["timeline"]] == ["submitted"]
+    assert [e["kind"] for e in body["timeline"]] == ["submitted", "channel_used", "document_added"]  # + accusés
     assert "Note réservée" not in str(body)
     assert body["transitions"] == [] and body["requester"] is None
 
@@ -209,7 +210,7 @@ def test_an_agent_writes_to_the_requester_who_replies(territory, agent_a, citize
     assert replied.status_code == 201 and replied.json()["kind"] == "message_from_citizen"
     assert empty.status_code == 422 and "text" in empty.json()["errors"]
     timeline = resident.get(f"/cases/{case.reference}").json()["timeline"]
-    assert [e["body"] for e in timeline[1:]] == ["Quel bassin vous intéresse ?", "Le grand bassin."]
+    assert [e["body"] for e in timeline[3:]] == ["Quel bassin vous intéresse ?", "Le grand bassin."]  # after accusés
     assert CaseEvent.objects.filter(case=case, channel="api").count() == 2
     assert AuditEvent.objects.filter(action="case.message_received", channel="api").exists()
 
@@ -251,7 +252,7 @@ def test_documents_are_added_to_a_file_field_or_freely(territory, agent_a, citiz
     assert issued.status_code == 201 and issued.json()[0]["field_key"] == ""
     assert too_many.status_code == 422 and "2 fichier(s) au plus" in too_many.json()["errors"]["justificatif"][0]
     assert wrong_field.status_code == 422 and "nom" in wrong_field.json()["errors"]
-    assert case.documents.count() == 2
+    assert case.documents.filter(issued_by_administration=False).count() == 2  # besides the accusé de réception
     answers = {a["key"]: a["value"] for a in resident.get(f"/cases/{case.reference}").json()["answers"]}
     assert answers["justificatif"] == "id.pdf"
 
@@ -273,4 +274,4 @@ def test_only_an_agent_issues_a_document(territory, citizen, simple_procedure):
     )
     assert response.status_code == 422
     assert "issued" in response.json()["errors"]
-    assert not case.documents.exists()
+    assert not case.documents.exclude(name__startswith="accuse-de-reception-").exists()

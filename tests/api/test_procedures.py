@@ -34,7 +34,7 @@ def test_a_procedure_comes_with_its_published_form_and_version_number(territory,
     assert before["version"] == 1
     assert before["form"] == FILE_FORM  # the draft is not published yet
     assert before["department"]["name"] == "État civil A"
-    assert "ne vaut pas décision" in before["silence_text"]
+    assert "considérée comme acceptée" in before["silence_text"]  # the factory's SVA, 2 months
 
     publish_procedure(procedure=birth_certificate, actor=admin_a)
     after = Api(token).get("/procedures/acte-naissance").json()

@@ -50,7 +50,8 @@ def test_submission_numbers_the_case_per_commune_and_year(territory, procedure, 
 def test_submission_is_journaled_and_starts_the_timeline(territory, procedure, citizen):
     case = _submit(territory, procedure, citizen).case
     assert AuditEvent.objects.filter(action="case.submitted", object_id=str(case.pk)).exists()
-    assert list(case.events.values_list("kind", flat=True)) == ["submitted"]
+    # then the accusés d'enregistrement and de réception (issue 4)
+    assert list(case.events.values_list("kind", flat=True)) == ["submitted", "channel_used", "document_added"]
 
 
 def test_a_double_submission_with_the_same_key_creates_one_case(territory, procedure, citizen):
