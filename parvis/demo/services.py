@@ -210,6 +210,9 @@ def load_demo() -> LoadReport:
 
     if generate_citizen_cases(citizen=citizen, organisation=organisations["admiville"]):
         report.created.append("demandes de Camille Martin")
+    from parvis.demo.payments_examples import load_payment_examples
+
+    report.created += load_payment_examples(organisation=organisations["admiville"], citizen=citizen)
     from parvis.demo.appointments_examples import load_appointment_examples
 
     report.created += load_appointment_examples(organisation=organisations["admiville"], citizen=citizen)

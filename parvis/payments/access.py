@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from parvis.accounts.access import memberships_in
+from parvis.accounts.access import memberships_in, roles_in
 from parvis.accounts.enums import Role
 from parvis.payments.models import Invoice, PaymentTransaction, Regie
 from parvis.payments.queries import invoices_visible_to
@@ -63,4 +63,6 @@ def get_regie_for_admin(request: HttpRequest, pk: int) -> Regie:
     regie = Regie.objects.filter(organisation=_organisation(request), pk=pk).first()
     if regie is None:
         raise Http404("Régie introuvable.")
+    if Role.ADMIN not in roles_in(request):
+        raise PermissionDenied("Seuls les administrateurs configurent les régies.")
     return regie

@@ -306,7 +306,7 @@ def regie_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@agent_required(Role.ADMIN)
+@agent_required()  # the access check answers 404 for another's régie, then 403 without the role
 def regie_edit(request: HttpRequest, pk: int) -> HttpResponse:
     regie = get_regie_for_admin(request, pk)
     initial = {

@@ -34,7 +34,10 @@ STATUS_CODES: dict[str, int] = {
 @require_POST
 def notification(request: HttpRequest) -> HttpResponse:
     """As the payment provider, I tell Parvis how a payment ended (the answer is confirmed with me)."""
-    payload = request.body.decode("utf-8", errors="replace")
+    if request.content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+        payload = request.POST.urlencode()  # the form fields PayFiP (idOp) or the dummy backend post
+    else:
+        payload = request.body.decode("utf-8", errors="replace")
     if not payload and request.META.get("QUERY_STRING"):
         payload = request.META["QUERY_STRING"]
     outcome = services.handle_notification(organisation=getattr(request, "organisation", None), payload=payload)
