@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "parvis.payments",
     "parvis.api",
     "parvis.franceconnect",
+    "parvis.knowledge",
+    "parvis.calls",
     "parvis.demo",
 ]
 

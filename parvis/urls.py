@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("parvis.cases.urls")),
     path("", include("parvis.appointments.urls")),
     path("", include("parvis.payments.urls")),
+    path("", include("parvis.knowledge.urls")),
+    path("", include("parvis.calls.urls")),
     path("api/v1/", include("parvis.api.urls")),
     path("", include("parvis.franceconnect.urls")),
     path("fc-demo/api/v2/", include("parvis.franceconnect.provider.urls")),

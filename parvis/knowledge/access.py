@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from parvis.accounts.access import roles_in
@@ -55,4 +56,6 @@ def get_article_for_admin(request: HttpRequest, pk: int, *, own: bool = True) ->
     article = articles.select_related("organisation").first()
     if article is None:
         raise Http404("Article introuvable.")
+    if Role.ADMIN not in roles_in(request):  # the object first (404 for another's), then the role (403)
+        raise PermissionDenied("Seuls les administrateurs de la collectivité peuvent faire cela.")
     return article

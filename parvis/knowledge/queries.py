@@ -59,7 +59,9 @@ def search_articles(articles: QuerySet[Article], text: str) -> list[Article]:
     return rank_in_python(found, text) if text.strip() else found
 
 
-def suggest_articles(organisation: Organisation, text: str, audience: str = Audience.AGENTS, limit: int = 5) -> list[Article]:
+def suggest_articles(
+    organisation: Organisation, text: str, audience: str = Audience.AGENTS, limit: int = 5
+) -> list[Article]:
     """Articles answering ``text`` (a call's or a case's subject): any word may match, best first.
 
     ``audience`` is who will read them: ``Audience.AGENTS`` sees every published article,

@@ -82,5 +82,3 @@ def rank_in_python(articles: list[Article], text: str) -> list[Article]:
         return (-points, article.title)
 
     return sorted(articles, key=score)
-
-

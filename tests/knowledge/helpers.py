@@ -4,7 +4,17 @@ from parvis.knowledge.enums import ArticleStatus, Audience
 from parvis.knowledge.services import create_article
 
 
-def article(organisation, title="Passeport : prendre rendez-vous", *, body=None, audience=Audience.BOTH, status=ArticleStatus.PUBLISHED, theme="etat-civil", actor=None, **extra):
+def article(
+    organisation,
+    title="Passeport : prendre rendez-vous",
+    *,
+    body=None,
+    audience=Audience.BOTH,
+    status=ArticleStatus.PUBLISHED,
+    theme="etat-civil",
+    actor=None,
+    **extra,
+):
     return create_article(
         organisation=organisation,
         title=title,

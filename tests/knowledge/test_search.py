@@ -12,10 +12,27 @@ from tests.knowledge.helpers import article
 def articles(territory):
     org = territory.commune_a
     return {
-        "passeport": article(org, "Carte d'identité et passeport", body="Les demandes de passeports se font sur rendez-vous.", theme="citoyennete"),
-        "encombrants": article(org, "Collecte des encombrants", body="Les déchets volumineux sont ramassés une fois par mois.", theme="dechets"),
-        "etat_civil": article(org, "Actes d'état civil", body="Naissance, mariage, décès : demandez une copie intégrale."),
-        "cantine": article(org, "Inscription à la cantine", body="Les repas de l'école se réservent chaque mois.", theme="enfance-ecole"),
+        "passeport": article(
+            org,
+            "Carte d'identité et passeport",
+            body="Les demandes de passeports se font sur rendez-vous.",
+            theme="citoyennete",
+        ),
+        "encombrants": article(
+            org,
+            "Collecte des encombrants",
+            body="Les déchets volumineux sont ramassés une fois par mois.",
+            theme="dechets",
+        ),
+        "etat_civil": article(
+            org, "Actes d'état civil", body="Naissance, mariage, décès : demandez une copie intégrale."
+        ),
+        "cantine": article(
+            org,
+            "Inscription à la cantine",
+            body="Les repas de l'école se réservent chaque mois.",
+            theme="enfance-ecole",
+        ),
     }
 
 

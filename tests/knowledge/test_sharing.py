@@ -94,7 +94,14 @@ def test_an_administrator_writes_an_article_through_the_back_office(territory, a
     assert AuditEvent.objects.filter(action="knowledge.article_created", organisation=territory.commune_a).exists()
     response = client.post(
         f"/backoffice/aide/{created.pk}/modifier/",
-        {"title": "Horaires d'ouverture", "slug": created.slug, "theme": "contact", "audience": "both", "status": "published", "body": "Du lundi au samedi."},
+        {
+            "title": "Horaires d'ouverture",
+            "slug": created.slug,
+            "theme": "contact",
+            "audience": "both",
+            "status": "published",
+            "body": "Du lundi au samedi.",
+        },
     )
     assert response.status_code == 302
     created.refresh_from_db()
@@ -104,7 +111,9 @@ def test_an_administrator_writes_an_article_through_the_back_office(territory, a
 
 
 def test_a_bad_article_keeps_what_was_typed(territory, admin_a):
-    response = logged_in(admin_a, HOST_A).post("/backoffice/aide/nouvel-article/", {"title": "Ho", "body": "Mon texte à garder"})
+    response = logged_in(admin_a, HOST_A).post(
+        "/backoffice/aide/nouvel-article/", {"title": "Ho", "body": "Mon texte à garder"}
+    )
     page = response.content.decode()
     assert response.status_code == 200 and "Mon texte à garder" in page and "trois caractères" in page
 
@@ -112,9 +121,13 @@ def test_a_bad_article_keeps_what_was_typed(territory, admin_a):
 def test_an_epci_article_cannot_be_edited_from_a_commune(territory, admin_a, epci_admin):
     shared = article(territory.epci, "Collecte des encombrants")
     assert logged_in(admin_a, HOST_A).get(f"/backoffice/aide/{shared.pk}/modifier/").status_code == 404
-    assert logged_in(admin_a, HOST_A).post(f"/backoffice/aide/{shared.pk}/masquer/", {"hidden": "on"}).status_code == 302
+    assert (
+        logged_in(admin_a, HOST_A).post(f"/backoffice/aide/{shared.pk}/masquer/", {"hidden": "on"}).status_code == 302
+    )
     assert not articles_for_citizens(territory.commune_a).filter(pk=shared.pk).exists()
-    assert logged_in(admin_a, HOST_B).post(f"/backoffice/aide/{shared.pk}/masquer/", {"hidden": "on"}).status_code == 403
+    assert (
+        logged_in(admin_a, HOST_B).post(f"/backoffice/aide/{shared.pk}/masquer/", {"hidden": "on"}).status_code == 403
+    )
 
 
 def test_procedures_link_articles_shown_on_their_public_page(territory, admin_a, client_a):

@@ -39,7 +39,9 @@ def _block_to_html(lines: list[str]) -> SafeString:
     html = SafeString("")
     for kind, group in groups:
         if kind == "ul":
-            html += format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((_BULLET.sub("", g),) for g in group)))
+            html += format_html(
+                "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((_BULLET.sub("", g),) for g in group))
+            )
         elif kind == "ol":
             items = format_html_join("", "<li>{}</li>", ((_NUMBERED.sub("", g),) for g in group))
             html += format_html("<ol>{}</ol>", items)

@@ -85,7 +85,7 @@ def article_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@agent_required(Role.ADMIN)
+@agent_required()  # the access check answers 404 for another's article, then 403 without the role
 def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_article_for_admin(request, pk)
     form = ArticleForm(
@@ -113,7 +113,7 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@agent_required(Role.ADMIN)
+@agent_required()  # the access check answers 404 for another's article, then 403 without the role
 def article_delete(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_article_for_admin(request, pk)
     title = found.title
@@ -123,7 +123,7 @@ def article_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@agent_required(Role.ADMIN)
+@agent_required()  # the access check answers 404 for another's article, then 403 without the role
 def article_hide(request: HttpRequest, pk: int) -> HttpResponse:
     """A commune's administrator hides one of the EPCI's articles here, or shows it again."""
     found = get_article_for_admin(request, pk, own=False)
