@@ -224,6 +224,10 @@ def load_demo() -> LoadReport:
 
     if load_decision_examples(organisation=organisations["admiville"], citizen=citizen):
         report.created.append("demande de Camille Martin acceptée implicitement (attestation L232-3)")
+    from parvis.demo.knowledge_examples import load_knowledge_examples
+
+    if load_knowledge_examples(epci=organisations["val-d-admi"], organisation=organisations["admiville"]):
+        report.created.append("base de connaissances et sujets d'appel (Admiville, Val d'Admi)")
     if report.changed:
         record_event(
             action="demo.loaded",
