@@ -52,7 +52,8 @@ EPCI_ARTICLES = [
         "poubelle, bac jaune, tri, ordures ménagères",
         [],
         "Sortez votre bac la veille au soir et rentrez-le après le passage du camion.\n\n"
-        "- Bac gris (ordures ménagères) : chaque semaine\n- Bac jaune (emballages et papiers) : une semaine sur deux\n\n"
+        "- Bac gris (ordures ménagères) : chaque semaine\n"
+        "- Bac jaune (emballages et papiers) : une semaine sur deux\n\n"
         "Les jours fériés, la collecte est décalée au lendemain. Bac cassé ou volé : signalez-le en ligne ou au "
         "03 99 00 10 20, un nouveau bac est livré sous quinze jours.",
     ),
@@ -68,7 +69,8 @@ ADMIVILLE_ARTICLES = [
         "horaires, accueil, ouverture, mairie",
         [],
         "Hôtel de ville, 1 place de la République, 99100 Admiville — 03 99 01 00 00.\n\n"
-        "- Du lundi au vendredi : 8 h 30 – 12 h et 13 h 30 – 17 h 30\n- Le samedi : 9 h – 12 h (état civil uniquement)\n\n"
+        "- Du lundi au vendredi : 8 h 30 – 12 h et 13 h 30 – 17 h 30\n"
+        "- Le samedi : 9 h – 12 h (état civil uniquement)\n\n"
         "Le service état civil ferme à 17 h le vendredi. Pendant l'été (juillet et août), la mairie est fermée le "
         "samedi matin.",
     ),
