@@ -45,7 +45,10 @@ Executor = Callable[[ActionRun, dict[str, Any]], None]
 
 def _notify_citizen(run: ActionRun, action: dict[str, Any]) -> None:
     from parvis.cases.services import _notify
+    from parvis.legal.decisions import is_demande
 
+    if run.target.decision and not run.target.system and is_demande(run.case):
+        return  # the decision letter's email (parvis.legal.decisions) tells the requester: one email, not two
     if run.notify and run.target.visible:
         _notify(
             run.case,
