@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from parvis.accounts.access import agent_required
+from parvis.accounts.access import agent_required, roles_in
 from parvis.accounts.enums import Role
 from parvis.calls import queries, services
 from parvis.calls.access import CALL_ROLES, STATISTICS_ROLES, get_call_for_agent, get_subject_for_admin
@@ -98,6 +98,7 @@ def log(request: HttpRequest) -> HttpResponse:
             "chosen": chosen,
             "suggestions": suggestions,
             "recent": recent,
+            "is_admin": Role.ADMIN in roles_in(request),
         },
     )
 
