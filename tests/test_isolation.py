@@ -24,7 +24,7 @@ NOT_TENANT_URLS = {
     "admin": "Django admin: superusers only, see test_django_admin_is_for_superusers_only",
     "media": "only mounted in demo/debug mode",
     "api_v1": "REST API with bearer tokens (session clients get 401): see tests/api/test_isolation.py",
-    "fc_demo_api": "local OpenID provider's back channel (client secret, bearer token): tests/franceconnect/test_provider.py",
+    "fc_demo_api": "local OpenID provider's back channel (secret, bearer token): tests/franceconnect/test_provider.py",
 }
 
 PROJECT_CASES = [

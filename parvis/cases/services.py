@@ -298,9 +298,7 @@ def apply_transition(
     )
     from parvis.cases.actions import run_actions
 
-    run_actions(
-        case=case, transition=transition, actor=actor, comment=comment, notify=notify, data=action_data, at=at
-    )
+    run_actions(case=case, transition=transition, actor=actor, comment=comment, notify=notify, data=action_data, at=at)
     return case
 
 
