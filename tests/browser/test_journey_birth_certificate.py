@@ -230,7 +230,8 @@ def test_camille_and_the_civil_status_agent_go_through_a_birth_certificate_reque
     _press(agent, "Envoyer le message")
     documents = _section(agent, "documents")
     assert documents.get_by_text("extrait-acte-naissance.pdf").count() == 1
-    assert documents.get_by_text("Délivré par la collectivité").count() == 1
+    extract_row = documents.locator("tr", has_text="extrait-acte-naissance.pdf")
+    assert extract_row.get_by_text("Délivré par la collectivité").count() == 1
     _label(agent, "Commentaire pour le demandeur").fill("Extrait délivré le jour même.")
     _press(agent, "Délivrer")
     assert agent.page.locator(".case-header .status-badge").inner_text() == "Acte envoyé"
@@ -238,7 +239,9 @@ def test_camille_and_the_civil_status_agent_go_through_a_birth_certificate_reque
     agent.check("journey-case-closed-desk")
     case.refresh_from_db()
     assert not case.is_open and case.closed_at is not None and case.status_label == "Acte envoyé"
-    assert OutboundMessage.objects.filter(event="case.status_changed", to=CITIZEN).count() == 2
+    # "En cours d'instruction" by the status email; the decision by the decision letter's email (one, not two).
+    assert OutboundMessage.objects.filter(event="case.status_changed", to=CITIZEN).count() == 1
+    assert OutboundMessage.objects.filter(event="case.decision", to=CITIZEN).count() == 1
 
     # e. Camille sees every step and the final status.
     _citizen_case(camille, reference)
