@@ -173,6 +173,8 @@ def prepare(workdir: Path) -> dict[str, Any]:
 
     with default_storage.open(PLACEHOLDER_PATH, "rb") as handle:
         pdf = handle.read()
+    # A 1 MB file, as in the target of issue 11: the placeholder PDF followed by a PDF comment block.
+    pdf += b"\n%" + b"0" * (1024 * 1024 - len(pdf) - 2)
     boundary = "parvisbench" + secrets.token_hex(8)
     parts = [
         f'--{boundary}\r\nContent-Disposition: form-data; name="payload"\r\n\r\n'.encode()
@@ -220,7 +222,7 @@ def scenarios(prep: dict[str, Any], workdir: Path) -> list[Scenario]:
         Scenario("form", "Page de formulaire d'une démarche", f"/demarches/{prep['procedure']}/formulaire/"),
         Scenario(
             "submission",
-            "Dépôt d'une demande avec une pièce jointe (API)",
+            "Dépôt d'une demande avec une pièce jointe de 1 Mo (API)",
             "/api/v1/cases",
             method="POST",
             persona="token",
