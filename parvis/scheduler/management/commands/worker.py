@@ -8,7 +8,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from parvis.scheduler.services import scheduler_loop
 
@@ -34,12 +34,29 @@ class Command(BaseCommand):
             "--no-scheduler", action="store_true", help="Only process tasks (another process schedules)."
         )
         parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls of an empty queue.")
+        parser.add_argument(
+            "--tick", type=float, default=15.0, help="Seconds between scheduler ticks (heartbeat and due jobs)."
+        )
+        parser.add_argument(
+            "--import",
+            action="append",
+            default=[],
+            dest="imports",
+            metavar="MODULE",
+            help="Also import this module so its @periodic jobs register (repeatable; e.g. site-specific jobs).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["tick"] <= 0:
+            raise CommandError("--tick must be a positive number of seconds.")
         load_periodic_jobs()
+        for module in options["imports"]:
+            importlib.import_module(module)
         stop = threading.Event()
         if not options["no_scheduler"]:
-            threading.Thread(target=scheduler_loop, args=(stop,), name="parvis-scheduler", daemon=True).start()
+            threading.Thread(
+                target=scheduler_loop, args=(stop, options["tick"]), name="parvis-scheduler", daemon=True
+            ).start()
         try:
             call_command(
                 "db_worker",
