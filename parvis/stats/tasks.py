@@ -1,0 +1,36 @@
+"""Background refresh of the pre-aggregated statistics.
+
+Every 15 minutes the scheduler enqueues ``refresh_recent_stats``: the last ``RECENT_DAYS`` days
+(a request for pieces or an acknowledgment can change the figures of the day a case was received
+some weeks later) and the snapshot of open cases. Older days are rebuilt by
+``parvis stats-refresh --since YYYY-MM-DD``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django_tasks import task
+
+from parvis.scheduler.services import periodic
+
+RECENT_DAYS = 45
+
+
+def refresh_recent(today: dt.date | None = None) -> int:
+    from parvis.legal.clock import paris_today
+    from parvis.stats.services import refresh_daily_stats
+
+    today = today or paris_today()
+    result = refresh_daily_stats(start=today - dt.timedelta(days=RECENT_DAYS), end=today, today=today)
+    return result.daily_rows
+
+
+@task()
+def refresh_recent_stats() -> int:
+    return refresh_recent()
+
+
+@periodic("stats.refresh", every=900)
+def enqueue_stats_refresh() -> None:
+    refresh_recent_stats.enqueue()

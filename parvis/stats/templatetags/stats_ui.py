@@ -1,0 +1,38 @@
+"""Number formatting of the statistics pages (French: comma as decimal mark, « — » when undefined)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    """0.4567 → « 45,7 % »; None → « — »."""
+    if value is None:
+        return "—"
+    return f"{value * 100:.1f}".replace(".", ",") + " %"
+
+
+@register.filter
+def days(value: float | None) -> str:
+    """12.5 → « 12,5 j »; None → « — »."""
+    if value is None:
+        return "—"
+    text = f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    return f"{text} j"
+
+
+@register.filter
+def bar_width(value: Any, largest: Any) -> str:
+    """Width of a bar in a 0–100 SVG view box (at least 0.5 so a non-zero value stays visible)."""
+    try:
+        value, largest = float(value or 0), float(largest or 0)
+    except (TypeError, ValueError):
+        return "0"
+    if value <= 0 or largest <= 0:
+        return "0"
+    return f"{max(value / largest * 100, 0.5):.2f}"
