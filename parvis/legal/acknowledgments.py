@@ -35,6 +35,7 @@ from parvis.legal.calendars import long_date_fr
 from parvis.legal.deadlines import LegalInputError, compute_deadline
 from parvis.legal.enums import AcknowledgmentKind, LegalNature, PiecesRequestStatus, SilenceRule
 from parvis.legal.models import Acknowledgment
+from parvis.legal.recourse import RecourseRule
 from parvis.legal.services import TELERECOURS_URL, legal_settings
 
 if TYPE_CHECKING:
@@ -237,6 +238,12 @@ def _decision_mentions(facts: ReceiptFacts, draft: ReceiptDraft) -> None:
             "Indiquez l'autorité qui décide (réglages de la démarche ou de la collectivité, par exemple "
             "« le maire d'Admiville »)."
         )
+    rule = RecourseRule.from_legal(legal)
+    if rule.mandatory_preliminary and not rule.preliminary_to:
+        draft.gaps.append(
+            "Indiquez à qui adresser le recours administratif préalable obligatoire (par exemple « la commission "
+            "de contrôle des listes électorales ») : il figure dans les délais et voies de recours."
+        )
     if sva:
         draft.mentions.append(
             Mention(
@@ -248,12 +255,37 @@ def _decision_mentions(facts: ReceiptFacts, draft: ReceiptDraft) -> None:
             )
         )
         return
-    court = str(legal.get("administrative_court") or "").strip()
-    if not court:
+    if rule.mandatory_preliminary and not rule.preliminary_to:
+        return  # the gap is reported above
+    if rule.administrative and not rule.court_name:
         draft.gaps.append(
             "Indiquez le tribunal administratif compétent (réglages de la collectivité ou de la démarche) : "
             "il figure dans les délais et voies de recours d'une demande dont le silence vaut rejet."
         )
+        return
+    court = rule.court()
+    delay = rule.delay_words()
+    when = (
+        f"à compter de la naissance de cette décision implicite (le {long_date_fr(facts.decision_due_on)} si "
+        "votre dossier est complet)"
+        if facts.decision_due_on and not facts.pieces
+        else "à compter de la naissance de cette décision implicite"
+    )
+    telerecours = (
+        "Le tribunal administratif peut être saisi par l'application « Télérecours citoyens » accessible sur "
+        f"le site {TELERECOURS_URL}. "
+        if rule.administrative
+        else ""
+    )
+    if rule.mandatory_preliminary:
+        text = (
+            "Si votre demande est rejetée implicitement, vous devrez, avant tout recours contentieux, former un "
+            f"recours administratif préalable obligatoire auprès {_of(rule.preliminary_to)} dans un délai de "
+            f"{delay} {when}. Seule la décision prise sur ce recours préalable pourra ensuite être contestée "
+            f"{_before(court)}. {telerecours}Vous pourrez aussi demander les motifs du rejet implicite dans le "
+            "délai de recours (code des relations entre le public et l'administration, article L232-4)."
+        )
+        draft.mentions.append(Mention("recourse", "Délais et voies de recours", text))
         return
     gracieux = str(legal.get("recourse_gracieux_to") or authority).strip()
     hierarchique = str(legal.get("recourse_hierarchique_to") or "").strip()
@@ -263,18 +295,11 @@ def _decision_mentions(facts: ReceiptFacts, draft: ReceiptDraft) -> None:
     if hierarchique:
         routes.append(f"un recours hiérarchique auprès {_of(hierarchique)}")
     routes.append(f"un recours contentieux {_before(court)}")
-    when = (
-        f"à compter de la naissance de cette décision implicite (le {long_date_fr(facts.decision_due_on)} si "
-        "votre dossier est complet)"
-        if facts.decision_due_on and not facts.pieces
-        else "à compter de la naissance de cette décision implicite"
-    )
     text = (
-        "Si votre demande est rejetée implicitement, vous pourrez, dans un délai de deux mois "
+        f"Si votre demande est rejetée implicitement, vous pourrez, dans un délai de {delay} "
         f"{when}, former {', '.join(routes[:-1])}{' ou ' if len(routes) > 1 else ''}{routes[-1]}. "
         "Un recours gracieux ou hiérarchique formé dans ce délai interrompt le délai du recours contentieux. "
-        "Le tribunal administratif peut être saisi par l'application « Télérecours citoyens » accessible sur "
-        f"le site {TELERECOURS_URL}. Vous pourrez aussi demander les motifs du rejet implicite dans ce délai "
+        f"{telerecours}Vous pourrez aussi demander les motifs du rejet implicite dans ce délai "
         "(code des relations entre le public et l'administration, article L232-4)."
     )
     draft.mentions.append(Mention("recourse", "Délais et voies de recours", text))

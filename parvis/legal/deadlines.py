@@ -53,7 +53,7 @@ from parvis.legal.calendars import (
     non_working_reason,
     roll_forward,
 )
-from parvis.legal.enums import Calendar, PeriodUnit, SilenceRule
+from parvis.legal.enums import Calendar, PeriodUnit, RecourseUnit, SilenceRule
 from parvis.legal.errors import (
     InconsistentDatesError,
     InvalidDateError,
@@ -130,8 +130,9 @@ class DeadlineResult:
 @dataclass(frozen=True)
 class RecourseDeadline:
     notified: date  # notification of the decision, or birth of the implicit rejection
-    months: int
-    nominal_end: date  # notified + N months, same day number (clamped)
+    period: int
+    unit: str  # RecourseUnit: "months" or "days"
+    nominal_end: date  # notified + N months (same day number, clamped) or + N days
     last_day: date  # last day to file the recourse
     extended: bool  # True when pushed to the next working day
     calendar: str
@@ -140,6 +141,8 @@ class RecourseDeadline:
     def as_dict(self) -> dict[str, Any]:
         return {
             "notified": self.notified.isoformat(),
+            "period": self.period,
+            "unit": self.unit,
             "months": self.months,
             "nominal_end": self.nominal_end.isoformat(),
             "last_day": self.last_day.isoformat(),
@@ -147,6 +150,11 @@ class RecourseDeadline:
             "calendar": self.calendar,
             "explanation": list(self.explanation),
         }
+
+    @property
+    def months(self) -> int | None:
+        """The delay in months (None for a delay in days)."""
+        return self.period if self.unit == RecourseUnit.MONTHS else None
 
 
 # --- Parsing and validation -------------------------------------------------------------------
@@ -569,47 +577,84 @@ def _too_late(number: int, requested: date, last_day: date, kind: str | None) ->
 # --- The citizen's recourse delay ----------------------------------------------------------------
 
 
-def recourse_deadline(notified: DateInput, *, months: int = 2, calendar: str = Calendar.FR) -> RecourseDeadline:
-    """The last day for the citizen to challenge a decision (CJA R421-1, R421-2).
+RECOURSE_MAX = {RecourseUnit.DAYS: 365, RecourseUnit.MONTHS: 120}
+
+
+def recourse_deadline(
+    notified: DateInput,
+    *,
+    months: int | None = None,
+    period: int | None = None,
+    unit: str = RecourseUnit.MONTHS,
+    calendar: str = Calendar.FR,
+) -> RecourseDeadline:
+    """The last day for the citizen to challenge a decision (CJA R421-1, R421-2; other texts in days).
 
     ``notified``: the day the decision was notified, or the day an implicit rejection came into
-    existence (``decision_date`` of :func:`compute_deadline`).
+    existence (``decision_date`` of :func:`compute_deadline`). The delay is ``period`` ``unit``
+    (``months`` or ``days``); ``months=N`` is the older spelling of ``period=N, unit="months"``;
+    without either, the general two months of the CJA.
 
     Interpretation (rules.md §3):
 
-    - N months (2 by default) counted *de quantième à quantième* from ``notified``, clamped to the end
-      of a shorter month, as for the administration's delay;
+    - months: N months counted *de quantième à quantième* from ``notified``, clamped to the end of a
+      shorter month, as for the administration's delay;
+    - days: N days counted from the day after ``notified`` (the day of notification does not count):
+      nominal end = ``notified`` + N days;
     - the delay is *franc*: neither the day of notification nor the day of expiry counts, so the
-      recourse can still be filed the day after the same-number day (notified 3 Jan 2021 → until
-      4 Mar 2021);
+      recourse can still be filed the day after the nominal end (notified 3 Jan 2021, two months →
+      until 4 Mar 2021; notified Mon 2 Jun 2025, five days → nominal end Sat 7 Jun, franc day Sun 8 Jun);
     - when that day is a Saturday, a Sunday or a public holiday of ``calendar``, the delay is extended
       to the next working day (CPC 642 as applied by CE 5 Jun 2009 n° 312682 and 13 May 2015
       n° 368892): born 23 Jun 2025 → Sun 24 Aug → Mon 25 Aug 2025; notified 10 Sep 2025 → Tue 11 Nov
-      (holiday) → Wed 12 Nov 2025.
+      (holiday) → Wed 12 Nov 2025; five days from Mon 2 Jun 2025 → Sun 8 Jun → Mon 9 Jun is Whit
+      Monday → Tue 10 Jun 2025.
 
     UNCONFIRMED: the combination of the month-end clamp with the franc day (notified 31 Dec 2025 →
     28 Feb 2026 + 1 day → Sun 1 Mar → Mon 2 Mar 2026) is our reading, not checked against case law;
-    which local days count as holidays overseas follows the ``holidays`` package, not checked against
-    each territory's texts. The postmark rule for the citizen's sendings (L112-1, CE 13 May 2024
-    n° 466541, scope UNCONFIRMED) and the Czabaj one-year cap when the recourse mentions are missing
-    are outside this computation.
+    a delay in days is treated the same way (franc, extended to the next working day) because the
+    texts that set such delays (Code électoral L18 III: five days for the recours administratif
+    préalable obligatoire before the commission de contrôle) do not say otherwise to our knowledge —
+    not checked against case law, and electoral delays are sometimes read as not franc: the
+    collectivité must check it. Which local days count as holidays overseas follows the ``holidays``
+    package, not checked against each territory's texts. The postmark rule for the citizen's sendings
+    (L112-1, CE 13 May 2024 n° 466541, scope UNCONFIRMED) and the Czabaj one-year cap when the
+    recourse mentions are missing are outside this computation.
     """
     calendar = check_calendar(calendar)
     start = to_paris_date(notified, field="notified")
-    if isinstance(months, bool) or not isinstance(months, int) or not 0 < months <= 120:
+    if months is not None:
+        if period is not None:
+            raise InvalidPeriodError("Indiquez la durée du délai de recours une seule fois.", field="period")
+        period, unit = months, RecourseUnit.MONTHS
+    elif period is None:
+        period, unit = 2, RecourseUnit.MONTHS
+    if unit not in RECOURSE_MAX:
+        raise UnknownUnitError(f"Unité de délai de recours inconnue : « {unit} » (jours ou mois).", field="unit")
+    unit = RecourseUnit(unit)
+    limit = RECOURSE_MAX[unit]
+    if isinstance(period, bool) or not isinstance(period, int) or not 0 < period <= limit:
         raise InvalidPeriodError(
-            "La durée du délai de recours doit être un nombre entier de mois (1 à 120).", field="period"
+            f"La durée du délai de recours doit être un nombre entier de {unit.label} (1 à {limit}).", field="period"
         )
+    clamped = False
     try:
-        nominal, clamped = add_months(start, months)
+        if unit == RecourseUnit.MONTHS:
+            nominal, clamped = add_months(start, period)
+        else:
+            nominal = start + timedelta(days=period)
         franc = nominal + timedelta(days=1)
         last_day = roll_forward(franc, calendar)
     except OverflowError:
         raise InvalidDateError("La date calculée sort du calendrier : vérifiez la date.", field="notified") from None
-    lines = [
-        f"Décision notifiée (ou décision implicite née) le {long_date_fr(start)}.",
-        f"{months} mois comptés de quantième à quantième : {date_fr(nominal)}.",
-    ]
+    lines = [f"Décision notifiée (ou décision implicite née) le {long_date_fr(start)}."]
+    if unit == RecourseUnit.MONTHS:
+        lines.append(f"{period} mois comptés de quantième à quantième : {date_fr(nominal)}.")
+    else:
+        lines.append(
+            f"{period} jour{'s' if period > 1 else ''} comptés à partir du lendemain de la notification : "
+            f"{date_fr(nominal)}."
+        )
     if clamped:
         lines.append(
             f"Il n'y a pas de {start.day} {MONTHS_FR[nominal.month - 1]} {nominal.year} : le délai expire le "
@@ -628,7 +673,8 @@ def recourse_deadline(notified: DateInput, *, months: int = 2, calendar: str = C
     lines.append(f"Dernier jour pour former un recours : le {long_date_fr(last_day)}.")
     return RecourseDeadline(
         notified=start,
-        months=months,
+        period=period,
+        unit=str(unit),
         nominal_end=nominal,
         last_day=last_day,
         extended=last_day != franc,

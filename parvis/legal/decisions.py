@@ -33,7 +33,8 @@ from parvis.audit.services import record_event
 from parvis.cases.services import CaseError
 from parvis.legal.calendars import date_fr
 from parvis.legal.enums import AcknowledgmentKind, DeadlineState, Decision, LegalNature, PeriodUnit, SilenceRule
-from parvis.legal.services import RECOURSE_MONTHS, TELERECOURS_URL, implicit_decision_for, receipt_instant
+from parvis.legal.recourse import RecourseRule, recourse_until
+from parvis.legal.services import TELERECOURS_URL, implicit_decision_for, receipt_instant
 from parvis.lib.uploads import CheckedUpload
 
 if TYPE_CHECKING:
@@ -88,11 +89,7 @@ def delay_text(legal: dict[str, Any]) -> str:
 
 def court_of(case: Case) -> str:
     """« le tribunal administratif de Lyon » (the article added when the setting has none)."""
-    court = str((case.legal or {}).get("administrative_court") or "").strip()
-    if not court:
-        return "le tribunal administratif territorialement compétent"
-    lowered = court[:1].lower() + court[1:]
-    return f"le {lowered}" if lowered.startswith("tribunal") else court
+    return RecourseRule.from_legal(case.legal).court()
 
 
 def aupres(target: str) -> str:
@@ -115,42 +112,72 @@ def citizen_link(case: Case) -> str:
 
 
 def recourse_mentions(case: Case, *, implicit: bool) -> list[dict[str, str]]:
-    """The délais et voies de recours block (CJA R421-1, R421-2, R421-5; CRPA L411-2)."""
+    """The délais et voies de recours block (CJA R421-1, R421-2, R421-5; CRPA L411-2, L412-1).
+
+    Built from the route and delay frozen in ``Case.legal`` (:class:`parvis.legal.recourse.RecourseRule`):
+    the general two months before the tribunal administratif, or a recours administratif préalable
+    obligatoire (RAPO) to a named body within its own delay, or the judicial order (no Télérecours).
+    """
     legal = case.legal or {}
+    rule = RecourseRule.from_legal(legal)
+    delay = rule.delay_words()
     start = "de la naissance de cette décision implicite" if implicit else "de la notification de cette décision"
-    mentions = [
-        _mention(
-            "recours_gracieux",
-            "Recours gracieux",
-            "Vous pouvez former un recours gracieux "
-            f"{aupres(str(legal.get('recourse_gracieux_to') or authority_of(case)))}"
-            f" dans un délai de deux mois à compter {start}.",
-        )
-    ]
-    if str(legal.get("recourse_hierarchique_to") or "").strip():
+    until = f", soit au plus tard le {date_fr(case.recourse_until)}" if case.recourse_until else ""
+    body = aupres(rule.preliminary_to or authority_of(case))
+    mentions: list[dict[str, str]] = []
+    if rule.mandatory_preliminary:
+        mentions += [
+            _mention(
+                "recours_prealable",
+                "Recours administratif préalable obligatoire",
+                "Avant tout recours contentieux, vous devez former un recours administratif préalable "
+                f"{body} dans un délai de {delay} à compter {start}{until}. "
+                "À défaut, un recours contentieux ne serait pas recevable.",
+            ),
+            _mention(
+                "recours_contentieux",
+                "Recours contentieux",
+                "Seule la décision prise sur ce recours préalable pourra ensuite être contestée devant "
+                f"{court_of(case)}.",
+            ),
+        ]
+    else:
         mentions.append(
             _mention(
-                "recours_hierarchique",
-                "Recours hiérarchique",
-                f"Vous pouvez former un recours hiérarchique {aupres(str(legal['recourse_hierarchique_to']))}"
-                " dans le même délai.",
+                "recours_gracieux",
+                "Recours gracieux",
+                "Vous pouvez former un recours gracieux "
+                f"{aupres(str(legal.get('recourse_gracieux_to') or authority_of(case)))}"
+                f" dans un délai de {delay} à compter {start}.",
             )
         )
-    until = f", soit au plus tard le {date_fr(case.recourse_until)}" if case.recourse_until else ""
-    mentions += [
-        _mention(
-            "recours_contentieux",
-            "Recours contentieux",
-            f"Vous pouvez saisir {court_of(case)} dans un délai de deux mois à compter {start}{until}. "
-            "Un recours gracieux ou hiérarchique formé dans ce délai l'interrompt : il recommence à courir à "
-            "compter de la réponse (ou du rejet implicite de ce recours).",
-        ),
-        _mention(
-            "telerecours",
-            "Télérecours citoyens",
-            f"Le tribunal administratif peut être saisi par l'application Télérecours citoyens ({TELERECOURS_URL}).",
-        ),
-    ]
+        if str(legal.get("recourse_hierarchique_to") or "").strip():
+            mentions.append(
+                _mention(
+                    "recours_hierarchique",
+                    "Recours hiérarchique",
+                    f"Vous pouvez former un recours hiérarchique {aupres(str(legal['recourse_hierarchique_to']))}"
+                    " dans le même délai.",
+                )
+            )
+        mentions.append(
+            _mention(
+                "recours_contentieux",
+                "Recours contentieux",
+                f"Vous pouvez saisir {court_of(case)} dans un délai de {delay} à compter {start}{until}. "
+                "Un recours gracieux ou hiérarchique formé dans ce délai l'interrompt : il recommence à courir à "
+                "compter de la réponse (ou du rejet implicite de ce recours).",
+            )
+        )
+    if rule.administrative:
+        mentions.append(
+            _mention(
+                "telerecours",
+                "Télérecours citoyens",
+                "Le tribunal administratif peut être saisi par l'application Télérecours citoyens "
+                f"({TELERECOURS_URL}).",
+            )
+        )
     return mentions
 
 
@@ -194,15 +221,18 @@ def implicit_mentions(case: Case) -> list[dict[str, str]]:
     ]
     if basis:
         mentions.append(_mention("legal_basis", "Fondement juridique", basis))
-    mentions.append(
-        _mention(
-            "motifs",
-            "Motifs",
+    if RecourseRule.from_legal(legal).is_general:
+        motifs = (
             f"Vous pouvez demander les motifs de ce rejet implicite jusqu'au {until}, dans le délai du recours "
             "contentieux : ils vous seront communiqués dans le mois qui suit votre demande, et le délai de "
-            f"recours sera prolongé jusqu'à deux mois après cette communication (article L232-4 du {CRPA}).",
+            f"recours sera prolongé jusqu'à deux mois après cette communication (article L232-4 du {CRPA})."
         )
-    )
+    else:
+        motifs = (
+            f"Vous pouvez demander les motifs de ce rejet implicite jusqu'au {until}, dans le délai de recours : "
+            f"ils vous seront communiqués dans le mois qui suit votre demande (article L232-4 du {CRPA})."
+        )
+    mentions.append(_mention("motifs", "Motifs", motifs))
     return mentions + recourse_mentions(case, implicit=True)
 
 
@@ -273,7 +303,6 @@ def apply_implicit_decision(*, case: Case, today: dt.date, actor: Any = None) ->
     from parvis.cases.enums import EventKind
     from parvis.cases.models import Case
     from parvis.cases.services import _add_event
-    from parvis.legal.deadlines import recourse_deadline
     from parvis.legal.services import recompute_deadline
     from parvis.procedures.workflow import IMPLICIT_ACCEPTED, IMPLICIT_REJECTED, Workflow
 
@@ -301,13 +330,7 @@ def apply_implicit_decision(*, case: Case, today: dt.date, actor: Any = None) ->
     )
     case.decision = decision
     case.decided_on = case.decision_due_on
-    case.recourse_until = (
-        recourse_deadline(
-            case.decision_due_on, months=RECOURSE_MONTHS, calendar=case.legal.get("calendar") or "FR"
-        ).last_day
-        if decision == Decision.REJECT
-        else None
-    )
+    case.recourse_until = recourse_until(case.legal, case.decision_due_on) if decision == Decision.REJECT else None
     case.save(
         update_fields=[
             "status",

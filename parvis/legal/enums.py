@@ -19,6 +19,20 @@ class PeriodUnit(models.TextChoices):
     MONTHS = "months", "mois"
 
 
+class RecourseUnit(models.TextChoices):
+    """Unit of the citizen's recourse delay: months (CJA R421-1: two months) or days (Code électoral L18)."""
+
+    DAYS = "days", "jours"
+    MONTHS = "months", "mois"
+
+
+class CourtKind(models.TextChoices):
+    """The order of the court that hears the contentious recourse against the decision."""
+
+    ADMINISTRATIVE = "administrative", "Juridiction administrative (tribunal administratif)"
+    JUDICIAL = "judicial", "Juridiction judiciaire (tribunal judiciaire)"
+
+
 class Calendar(models.TextChoices):
     """Public-holiday calendars; the value is stored in ``Organisation.calendar``."""
 

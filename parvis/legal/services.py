@@ -22,9 +22,9 @@ from parvis.legal.deadlines import (
     Incompleteness,
     LegalInputError,
     compute_deadline,
-    recourse_deadline,
 )
-from parvis.legal.enums import DeadlineState, Decision, LegalNature, PiecesRequestStatus, SilenceRule
+from parvis.legal.enums import CourtKind, DeadlineState, Decision, LegalNature, PiecesRequestStatus, SilenceRule
+from parvis.legal.recourse import recourse_until
 
 if TYPE_CHECKING:
     from parvis.cases.models import Case
@@ -41,7 +41,7 @@ TERMINAL_STATES = {
 }
 # States in which an implicit decision is still to come.
 PENDING_STATES = {DeadlineState.RUNNING, DeadlineState.WAITING, DeadlineState.SUSPENDED}
-RECOURSE_MONTHS = 2
+RECOURSE_MONTHS = 2  # the general delay (CJA R421-1); each procedure sets its own (Procedure.recourse_period)
 TELERECOURS_URL = "https://citoyens.telerecours.fr"
 
 DEADLINE_FIELDS = ["deadline_state", "last_day", "decision_due_on"]
@@ -51,6 +51,8 @@ DECISION_FIELDS = ["deadline_state", "decision", "decided_on", "recourse_until"]
 def _administrative_court(procedure: Procedure, organisation: Organisation) -> str:
     if procedure.administrative_court.strip():
         return procedure.administrative_court.strip()
+    if procedure.recourse_court_kind == CourtKind.JUDICIAL:
+        return ""  # the organisation's court is its tribunal administratif: never named for the judicial order
     if organisation.administrative_court.strip():
         return organisation.administrative_court.strip()
     parent = organisation.parent
@@ -80,6 +82,11 @@ def legal_settings(procedure: Procedure, organisation: Organisation) -> dict[str
         "recourse_gracieux_to": procedure.recourse_gracieux_to.strip() or authority,
         "recourse_hierarchique_to": procedure.recourse_hierarchique_to.strip(),
         "administrative_court": _administrative_court(procedure, organisation),
+        "recourse_period": procedure.recourse_period,
+        "recourse_unit": procedure.recourse_unit,
+        "recourse_mandatory_preliminary": procedure.recourse_mandatory_preliminary,
+        "recourse_preliminary_to": procedure.recourse_preliminary_to.strip(),
+        "recourse_court_kind": procedure.recourse_court_kind,
         "calendar": organisation.calendar or "FR",
         "retention_years": procedure.retention_years,
         "final_disposition": procedure.final_disposition,
@@ -183,8 +190,9 @@ def on_status_entered(
     """A transition reached ``status``: a final status with a decision stops the clock.
 
     An express decision sets ``decision``, ``decided_on`` (the day it is notified: now, through
-    the téléservice and the email) and, for a demande, the citizen's recourse deadline (two months
-    franc, extended to the next working day; CJA R421-1). A final status without decision (closed
+    the téléservice and the email) and, for a demande, the citizen's recourse deadline: the delay
+    frozen in ``Case.legal`` (two months by default, CJA R421-1; five days for the RAPO of an
+    electoral-roll decision...), franc, extended to the next working day. A final status without decision (closed
     without follow-up, answered...) closes the clock without a decision.
 
     An express decision on a demande is then notified by its letter (``parvis.legal.decisions``:
@@ -206,7 +214,7 @@ def on_status_entered(
         case.decision = status.decision
         case.decided_on = day
         case.recourse_until = (
-            recourse_deadline(day, months=RECOURSE_MONTHS, calendar=case.legal.get("calendar") or "FR").last_day
+            recourse_until(case.legal, day)
             if case.legal.get("nature", LegalNature.DEMANDE) == LegalNature.DEMANDE
             else None
         )
@@ -231,7 +239,7 @@ def on_case_transferred(case: Case, *, source: Organisation, at: dt.datetime) ->
     legal["competent_received_at"] = at.isoformat()
     legal["transmitted_by"] = source.name
     legal["calendar"] = case.organisation.calendar or legal.get("calendar") or "FR"
-    if not legal.get("administrative_court"):
+    if not legal.get("administrative_court") and legal.get("recourse_court_kind") != CourtKind.JUDICIAL:
         legal["administrative_court"] = case.organisation.administrative_court
     case.legal = legal
     case.save(update_fields=["legal", "transmitted_from_on"])

@@ -576,6 +576,11 @@ LEGAL_SETTINGS = [
     "decision_authority",
     "recourse_gracieux_to",
     "recourse_hierarchique_to",
+    "recourse_period",
+    "recourse_unit",
+    "recourse_mandatory_preliminary",
+    "recourse_preliminary_to",
+    "recourse_court_kind",
     "administrative_court",
     "retention_years",
     "final_disposition",
@@ -647,9 +652,24 @@ class ProcedureSettingsForm(SlugMixin, forms.ModelForm):  # type: ignore[type-ar
             "réglages de la collectivité. Elle figure dans l'accusé de réception.",
             "recourse_gracieux_to": "Laissé vide : l'autorité qui décide.",
             "recourse_hierarchique_to": "Par exemple « le préfet du Rhône », seulement quand un tel recours existe.",
-            "administrative_court": "Laissé vide : le tribunal indiqué dans les réglages de la collectivité. "
-            "Obligatoire (ici ou pour la collectivité) quand le silence vaut rejet : il figure dans les délais et "
-            "voies de recours.",
+            "recourse_period": "Délai dont dispose l'usager pour contester la décision : deux mois en règle "
+            "générale (code de justice administrative, art. R421-1) ; un autre délai seulement quand un texte le "
+            "fixe (cinq jours pour les listes électorales, Code électoral, art. L18). Avec un recours préalable "
+            "obligatoire, c'est le délai de ce recours. Il figure dans les délais et voies de recours.",
+            "recourse_unit": "Un délai en jours est franc : il court du lendemain de la notification et, s'il "
+            "expire un samedi, un dimanche ou un jour férié, est prorogé au premier jour ouvré suivant.",
+            "recourse_mandatory_preliminary": "Cochez seulement si un texte impose un recours administratif "
+            "préalable (RAPO) avant tout recours contentieux, par exemple devant la commission de contrôle des "
+            "listes électorales (Code électoral, art. L18). Les recours gracieux et hiérarchique ne sont alors pas "
+            "mentionnés.",
+            "recourse_preliminary_to": "Par exemple « la commission de contrôle des listes électorales ». "
+            "Obligatoire avec un recours préalable obligatoire.",
+            "recourse_court_kind": "Le tribunal administratif en règle générale ; le tribunal judiciaire quand un "
+            "texte le désigne (listes électorales, Code électoral, art. L20).",
+            "administrative_court": "Nom et adresse. Laissé vide : pour le juge administratif, le tribunal indiqué "
+            "dans les réglages de la collectivité (obligatoire, ici ou pour la collectivité, quand le silence vaut "
+            "rejet : il figure dans les délais et voies de recours) ; pour le juge judiciaire, « le tribunal "
+            "judiciaire territorialement compétent ».",
             "retention_years": "Durée d'utilité administrative après la clôture du dossier, à fixer avec les "
             "Archives départementales.",
             "final_disposition": "Ce que devient le dossier à la fin de la durée de conservation.",
@@ -699,6 +719,12 @@ class ProcedureSettingsForm(SlugMixin, forms.ModelForm):  # type: ignore[type-ar
         data = super().clean() or {}
         if data.get("silence_rule") and data["silence_rule"] != SilenceRule.NONE and not data.get("silence_period"):
             self.add_error("silence_period", "Indiquez le délai au bout duquel le silence vaut décision.")
+        if data.get("recourse_mandatory_preliminary") and not str(data.get("recourse_preliminary_to") or "").strip():
+            self.add_error(
+                "recourse_preliminary_to",
+                "Indiquez à qui adresser le recours administratif préalable obligatoire, par exemple « la commission "
+                "de contrôle des listes électorales ».",
+            )
         electronic = {Channel.WEB, Channel.API, Channel.EMAIL}
         if data.get("excluded_from_sve") and set(data.get("channels") or []) & electronic:
             self.add_error(

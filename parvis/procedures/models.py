@@ -3,10 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from parvis.cases.enums import Channel
-from parvis.legal.enums import FinalDisposition, LegalNature
+from parvis.legal.enums import CourtKind, FinalDisposition, LegalNature, RecourseUnit
 from parvis.procedures.enums import DelayUnit, ProcedureStatus, SilenceRule, Theme
 
 
@@ -78,10 +79,43 @@ class Procedure(models.Model):
         help_text="Par exemple « le préfet du Rhône », quand un tel recours existe.",
     )
     administrative_court = models.CharField(
-        "tribunal administratif compétent",
+        "tribunal compétent",
         max_length=300,
         blank=True,
-        help_text="Vide : le tribunal indiqué pour la collectivité.",
+        help_text="Nom et adresse. Vide : pour le juge administratif, le tribunal administratif indiqué pour la "
+        "collectivité ; pour le juge judiciaire, « le tribunal judiciaire territorialement compétent ».",
+    )
+    # The recourse route and delay (CJA R421-1 by default: two months before the tribunal administratif).
+    # Frozen into Case.legal; the délais et voies de recours of every notice are built from them.
+    recourse_period = models.PositiveSmallIntegerField(
+        "délai de recours",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Deux mois en règle générale (code de justice administrative, art. R421-1).",
+    )
+    recourse_unit = models.CharField(
+        "unité du délai de recours", max_length=10, choices=RecourseUnit.choices, default=RecourseUnit.MONTHS
+    )
+    recourse_mandatory_preliminary = models.BooleanField(
+        "recours administratif préalable obligatoire",
+        default=False,
+        help_text="Un texte impose un recours administratif préalable (RAPO) avant tout recours contentieux, par "
+        "exemple devant la commission de contrôle des listes électorales (Code électoral, art. L18). Le délai de "
+        "recours est alors celui de ce recours préalable.",
+    )
+    recourse_preliminary_to = models.CharField(
+        "recours préalable adressé à",
+        max_length=200,
+        blank=True,
+        help_text="Par exemple « la commission de contrôle des listes électorales ». Obligatoire avec un recours "
+        "administratif préalable obligatoire.",
+    )
+    recourse_court_kind = models.CharField(
+        "juridiction du recours contentieux",
+        max_length=20,
+        choices=CourtKind.choices,
+        default=CourtKind.ADMINISTRATIVE,
+        help_text="Le tribunal administratif en règle générale ; le tribunal judiciaire pour les listes électorales.",
     )
     retention_years = models.PositiveSmallIntegerField(
         "durée d'utilité administrative (années)",
@@ -108,6 +142,13 @@ class Procedure(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        # A RAPO without its body is allowed in a draft: it is a missing mention, reported before publication.
+        if self.recourse_unit == RecourseUnit.MONTHS and (self.recourse_period or 0) > 120:
+            raise ValidationError({"recourse_period": "Un délai de recours en mois ne peut pas dépasser 120 mois."})
 
     @property
     def documents_list(self) -> list[str]:

@@ -837,19 +837,22 @@ LEGAL_SETTINGS: dict[str, dict[str, Any]] = {
     "acte-naissance": CIVIL_RECORD_LEGAL,
     "acte-mariage": CIVIL_RECORD_LEGAL,
     "acte-deces": CIVIL_RECORD_LEGAL,
-    "inscription-listes-electorales": {
-        # Electoral rolls have their own recourse route (commission de contrôle, then the tribunal judiciaire).
-        "recourse_gracieux_to": "la commission de contrôle des listes électorales (recours administratif préalable "
-        "obligatoire, dans les cinq jours de la notification)",
-        "administrative_court": "tribunal judiciaire (Code électoral, art. L20)",
-    }
-    | svr(
+    "inscription-listes-electorales": svr(
         5,
-        "Code électoral, art. L18 (le maire statue dans les cinq jours ; recours administratif préalable devant "
-        f"la commission de contrôle dans les cinq jours de la notification, art. L18 et L19) ; CRPA, art. L231-4 "
-        f"{TO_CHECK}",
+        "Code électoral, art. L18 (décision du maire dans les cinq jours ; recours administratif préalable "
+        "obligatoire devant la commission de contrôle, art. L18 III et L19 ; puis tribunal judiciaire, art. L20) ; "
+        f"CRPA, art. L231-4 {TO_CHECK}",
         unit="days",
-    ),
+    )
+    | {
+        # Electoral rolls have their own recourse route: a RAPO before the commission de contrôle within five
+        # days of the notification (Code électoral L18 III), then the tribunal judiciaire (L20).
+        "recourse_period": 5,
+        "recourse_unit": "days",
+        "recourse_mandatory_preliminary": True,
+        "recourse_preliminary_to": "la commission de contrôle des listes électorales",
+        "recourse_court_kind": "judicial",
+    },
     "recensement-citoyen": {
         **DECLARATION,
         "legal_basis": "Code du service national, art. L113-1 (recensement obligatoire, attestation délivrée)",
@@ -892,5 +895,32 @@ LEGAL_SETTINGS: dict[str, dict[str, Any]] = {
     "inscription-mediatheque": sva(2, f"{CRPA}, art. L231-1 (règle générale) {TO_CHECK}"),
 }
 
+# Durée d'utilité administrative (years after the file is closed) and sort final of each procedure's files.
+# Instruction DAF/DPACI/RES/2009/018 gives the principles; the values for these téléservice requests are our
+# reading, conservative where unsure (docs/legal.md lists them): the collectivité fixes them with its
+# Archives départementales, and nothing is ever destroyed without their visa.
+RETENTION: dict[str, tuple[int, str]] = {
+    "acte-naissance": (1, "destroy"),  # the request only: the acte itself stays in the registers
+    "acte-mariage": (1, "destroy"),
+    "acte-deces": (1, "destroy"),
+    "inscription-listes-electorales": (5, "destroy"),  # past the recourse and the next elections; UNCONFIRMED
+    "recensement-citoyen": (5, "destroy"),  # the attestation may be asked again until 25; UNCONFIRMED
+    "rendez-vous-titre-identite": (1, "destroy"),  # the title file itself is the prefecture's (ANTS)
+    "inscription-scolaire": (5, "destroy"),  # UNCONFIRMED
+    "inscription-restauration-scolaire": (5, "destroy"),  # billing pieces follow the accounting rules
+    "place-creche": (5, "destroy"),  # UNCONFIRMED
+    "signalement-espace-public": (2, "destroy"),
+    "collecte-encombrants": (1, "destroy"),
+    "demande-intervention": (2, "destroy"),
+    "question-elus": (2, "sort"),  # correspondence with the elected officials: sorted by the archivist
+    "debit-boissons-temporaire": (5, "destroy"),  # UNCONFIRMED
+    "brulage-dechets-verts": (5, "destroy"),  # UNCONFIRMED
+    "occupation-domaine-public": (10, "destroy"),  # a fee (redevance) may follow: conservative
+    "certificat-urbanisme": (10, "sort"),  # urbanism files are kept longer and sorted; UNCONFIRMED
+    "reservation-salle": (5, "destroy"),  # a fee may follow: UNCONFIRMED
+    "inscription-mediatheque": (2, "destroy"),
+}
+
 for _entry in READY_CATALOGUE:
     _entry.update(LEGAL_SETTINGS[_entry["slug"]])
+    _entry["retention_years"], _entry["final_disposition"] = RETENTION[_entry["slug"]]

@@ -214,6 +214,12 @@ EXPORTED_SETTINGS = [
     "excluded_from_sve",
     "retention_years",
     "final_disposition",
+    # The recourse route and delay come from the law of the procedure, not from the collectivité: exported.
+    "recourse_period",
+    "recourse_unit",
+    "recourse_mandatory_preliminary",
+    "recourse_preliminary_to",
+    "recourse_court_kind",
 ]
 # Local legal settings: who decides and where to appeal depend on the collectivité, they are not exported.
 LOCAL_LEGAL_SETTINGS = [

@@ -1,13 +1,17 @@
-"""The citizen's recourse delay: two clear months, extended to the next working day."""
+"""The citizen's recourse delay: two clear months (or N clear days), extended to the next working day."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from parvis.legal.calendars import is_working_day
 from parvis.legal.deadlines import recourse_deadline
 from parvis.legal.enums import Calendar
+from parvis.legal.errors import InvalidPeriodError, UnknownUnitError
 
 D = date.fromisoformat
 
@@ -45,3 +49,65 @@ def test_the_recourse_explanation_names_the_holiday():
     assert any("jour férié (Armistice)" in line for line in result.explanation)
     assert result.explanation[-1] == "Dernier jour pour former un recours : le mercredi 12 novembre 2025."
     assert result.as_dict()["last_day"] == "2025-11-12"
+
+
+# --- Delays in days (Code électoral L18 III: five days for the RAPO) ----------------------------
+
+
+@pytest.mark.parametrize(
+    "notified,period,last_day,extended",
+    [
+        ("2025-06-02", 5, "2025-06-10", True),  # Sat 7 Jun; franc Sun 8 Jun; Mon 9 Jun Whit Monday → Tue 10 Jun
+        ("2025-06-10", 5, "2025-06-16", False),  # Sun 15 Jun; franc Mon 16 Jun, a working day
+        ("2025-06-11", 5, "2025-06-17", False),  # Mon 16 Jun; franc Tue 17 Jun
+        ("2025-07-08", 5, "2025-07-15", True),  # Sun 13 Jul; franc Mon 14 Jul (holiday) → Tue 15 Jul
+        ("2025-12-30", 1, "2026-01-02", True),  # 31 Dec; franc Thu 1 Jan (holiday) → Fri 2 Jan
+    ],
+)
+def test_a_delay_in_days_is_counted_from_the_day_after_notification_franc_and_extended(
+    notified, period, last_day, extended
+):
+    result = recourse_deadline(D(notified), period=period, unit="days")
+    assert result.nominal_end == D(notified) + timedelta(days=period)
+    assert result.last_day == D(last_day) and result.extended is extended
+    assert result.unit == "days" and result.period == period and result.months is None
+
+
+def test_the_days_explanation_says_how_the_delay_is_counted():
+    result = recourse_deadline(D("2025-06-02"), period=5, unit="days")
+    assert result.explanation[1] == "5 jours comptés à partir du lendemain de la notification : 7 juin 2025."
+    assert any("Délai franc" in line and "dimanche 8 juin 2025" in line for line in result.explanation)
+    assert result.explanation[-1] == "Dernier jour pour former un recours : le mardi 10 juin 2025."
+    assert result.as_dict()["unit"] == "days" and result.as_dict()["period"] == 5
+
+
+def test_a_delay_in_months_can_be_given_as_period_and_unit():
+    assert recourse_deadline(D("2025-09-10"), period=2, unit="months") == recourse_deadline(D("2025-09-10"))
+    assert recourse_deadline(D("2025-09-10"), months=2).months == 2
+
+
+@pytest.mark.parametrize(
+    "kwargs,error",
+    [
+        ({"period": 0, "unit": "days"}, InvalidPeriodError),
+        ({"period": 366, "unit": "days"}, InvalidPeriodError),
+        ({"period": 121, "unit": "months"}, InvalidPeriodError),
+        ({"period": 2, "months": 2}, InvalidPeriodError),
+        ({"period": 2, "unit": "weeks"}, UnknownUnitError),
+    ],
+)
+def test_a_strange_recourse_delay_is_refused(kwargs, error):
+    with pytest.raises(error):
+        recourse_deadline(D("2025-01-15"), **kwargs)
+
+
+@given(
+    st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)),
+    st.integers(1, 60),
+    st.sampled_from([Calendar.FR, Calendar.ALSACE_MOSELLE, Calendar.REUNION]),
+)
+def test_a_delay_in_days_ends_on_the_first_working_day_from_the_franc_day(notified, period, calendar):
+    result = recourse_deadline(notified, period=period, unit="days", calendar=calendar)
+    franc = notified + timedelta(days=period + 1)
+    assert is_working_day(result.last_day, calendar) and result.last_day >= franc
+    assert all(not is_working_day(franc + timedelta(days=n), calendar) for n in range((result.last_day - franc).days))
