@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"api-token": "api_token", "bench-data": "bench_data"}
+ALIASES = {"api-token": "api_token", "bench-data": "bench_data", "stats-refresh": "stats_refresh"}
 
 
 def main(argv: list[str] | None = None) -> None:

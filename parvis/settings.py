@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "parvis.franceconnect",
     "parvis.knowledge",
     "parvis.calls",
+    "parvis.stats",
     "parvis.demo",
 ]
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("parvis.payments.urls")),
     path("", include("parvis.knowledge.urls")),
     path("", include("parvis.calls.urls")),
+    path("", include("parvis.stats.urls")),
     path("api/v1/", include("parvis.api.urls")),
     path("", include("parvis.franceconnect.urls")),
     path("fc-demo/api/v2/", include("parvis.franceconnect.provider.urls")),

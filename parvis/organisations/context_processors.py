@@ -16,6 +16,7 @@ BACKOFFICE_MENU: list[tuple[str, str, set[str]]] = [
     ("appointments:day", "Rendez-vous", set()),
     ("calls:log", "Appels", {Role.ADMIN, Role.FRONT_OFFICE, Role.BACK_OFFICE}),
     ("calls:statistics", "Statistiques des appels", {Role.ADMIN, Role.ELECTED}),
+    ("stats:home", "Statistiques", set()),
     ("knowledge:backoffice_list", "Base de connaissances", set()),
     ("procedures:builder_list", "Démarches", {Role.ADMIN}),
     ("notifications:outbox", "Courriels et SMS envoyés", {Role.ADMIN, Role.FRONT_OFFICE, Role.BACK_OFFICE}),

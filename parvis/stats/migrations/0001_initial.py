@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisations', '0002_organisation_administrative_court_and_more'),
-        ('procedures', '0003_procedure_recourse_route'),
+        ('procedures', '0001_initial'),
     ]
 
     operations = [
