@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 from parvis.accounts.enums import ProfileKind
 from parvis.accounts.models import Membership, Profile, TOTPDevice, User
 from parvis.audit.services import record_event
+from parvis.cases.models import Case
 from parvis.demo import territory as T
 from parvis.organisations.models import Department, Hostname, Organisation
 
@@ -229,6 +230,13 @@ def load_demo() -> LoadReport:
     if load_knowledge_examples(epci=organisations["val-d-admi"], organisation=organisations["admiville"]):
         report.created.append("base de connaissances et sujets d'appel (Admiville, Val d'Admi)")
     if report.changed:
+        # The dashboards read pre-aggregated figures: compute them for the history just loaded
+        # (the worker's `stats.refresh` job then keeps the last weeks up to date).
+        from parvis.stats.services import refresh_daily_stats
+
+        first = Case.objects.order_by("received_on").values_list("received_on", flat=True).first()
+        if first is not None:
+            refresh_daily_stats(start=first, end=timezone.localdate())
         record_event(
             action="demo.loaded",
             actor_label="parvis demo",
