@@ -43,7 +43,7 @@ class Scenario:
     label: str
     path: str = "/"
     method: str = "GET"
-    persona: str = ""  # "", "citizen", "agent", "token"
+    persona: str = ""  # "", "citizen", "agent", "elected", "token"
     paths: list[str] = field(default_factory=list)
     body_file: str = ""
     content_type: str = ""
@@ -117,6 +117,7 @@ def prepare(workdir: Path) -> dict[str, Any]:
         return f"{settings.SESSION_COOKIE_NAME}={s.session_key}"
 
     agent = Membership.objects.get(organisation=admiville, user__email="etat-civil@admiville.fr").user
+    elected = Membership.objects.get(organisation=admiville, user__email="elu@admiville.fr").user
     citizen_id = (
         Case.objects.filter(organisation=admiville, requester__isnull=False)
         .values("requester")
@@ -206,6 +207,7 @@ def prepare(workdir: Path) -> dict[str, Any]:
     connections.close_all()
     return {
         "agent_cookie": session(agent, agent=True),
+        "elected_cookie": session(elected, agent=True),
         "citizen_cookie": session(citizen, agent=False),
         "token": token,
         "procedure": procedure.slug,
@@ -253,6 +255,18 @@ def scenarios(prep: dict[str, Any], workdir: Path) -> list[Scenario]:
             paths=[str(workdir / "search.paths")],
         ),
         Scenario(
+            "dashboard_month",
+            "Tableau de bord des élus : le mois (agrégats pré-calculés)",
+            "/backoffice/statistiques/collectivite/?period=month",
+            persona="elected",
+        ),
+        Scenario(
+            "dashboard_year",
+            "Tableau de bord des élus : l'année",
+            "/backoffice/statistiques/collectivite/?period=year",
+            persona="elected",
+        ),
+        Scenario(
             "case_page",
             "Page d'une demande (agent)",
             "/backoffice/demandes/",
@@ -266,6 +280,8 @@ def headers_for(scenario: Scenario, prep: dict[str, Any]) -> dict[str, str]:
     headers = {"Host": HOST}
     if scenario.persona == "agent":
         headers["Cookie"] = prep["agent_cookie"]
+    elif scenario.persona == "elected":
+        headers["Cookie"] = prep["elected_cookie"]
     elif scenario.persona == "citizen":
         headers["Cookie"] = prep["citizen_cookie"]
     elif scenario.persona == "token":
