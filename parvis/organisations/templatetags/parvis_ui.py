@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import template
 from django.forms import BoundField
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 register = template.Library()
@@ -20,6 +24,17 @@ def accessible(field: BoundField) -> SafeString:
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def time_short(value: datetime | None) -> SafeString:
+    """``<time datetime="2026-03-05T10:12:33+01:00">05/03/26 10:12</time>`` in the current time zone:
+    what ``<time datetime="{{ value|date:'c' }}">{{ value|date:"d/m/y H:i" }}</time>`` writes, without
+    the cost of Django's date formatting (lists show two per row)."""
+    if value is None:
+        return SafeString('<time datetime=""></time>')
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return format_html('<time datetime="{}">{}</time>', local.isoformat(), local.strftime("%d/%m/%y %H:%M"))
 
 
 _FEMININE_HEADS = ("Communauté ", "Métropole ", "Métropole")
