@@ -346,9 +346,51 @@ def _rss_mb(pids: list[int]) -> float:
     return total / 1024
 
 
+def _cpu_ticks(pids: list[int]) -> int:
+    total = 0
+    for root in pids:
+        for pid in _children(root):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total
+
+
+def settle(port: int, pids: list[int], timeout: float = 120) -> float:
+    """Wait until the server has served what the previous wrk run left behind; return the seconds waited.
+
+    wrk stops at the end of its duration with one request sent on each connection: gunicorn's sync
+    workers still serve them afterwards, one by one from the listen backlog (about 50 requests at
+    50 clients, 6 s of work after the year's dashboard). Without this wait, the next measure's first
+    request queues behind them, and wrk, which adds synthetic samples for every stalled request
+    (coordinated-omission correction), reports seconds at p95 for a single client.
+    """
+    started = time.monotonic()
+    while True:  # a request queued behind the backlog answers once every leftover has been accepted
+        try:
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz", headers={"Host": HOST})  # noqa: S310
+            with urllib.request.urlopen(request, timeout=timeout):  # noqa: S310
+                break
+        except OSError:
+            if time.monotonic() - started > timeout:
+                raise
+            time.sleep(0.2)
+    ticks = _cpu_ticks(pids)
+    while time.monotonic() - started < timeout:  # then the last ones in progress, and the worker's e-mails
+        time.sleep(0.5)
+        now = _cpu_ticks(pids)
+        if now - ticks <= 5:  # under 10 % of a core over the half second (clock ticks are 1/100 s)
+            break
+        ticks = now
+    return time.monotonic() - started
+
+
 def run_wrk(
     scenario: Scenario, prep: dict[str, Any], port: int, clients: int, duration: int, pids: list[int]
 ) -> Measure:
+    settle(port, pids)
     env = dict(os.environ)
     headers = headers_for(scenario, prep)
     env["BENCH_METHOD"] = scenario.method
