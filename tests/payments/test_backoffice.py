@@ -224,3 +224,28 @@ def test_amounts_are_converted_without_floats():
     assert euros(5) == "0.05" and euros(123456) == "1234.56"
     assert cents_from_decimal("0,1") == 10 and cents_from_decimal("19.99") == 1999
     assert cents_from_decimal("1.005") is None and cents_from_decimal("abc") is None
+
+
+def test_a_refused_refund_shows_its_errors_beside_the_fields_and_keeps_what_was_typed(territory, agent_a, regie_a):
+    invoice = make_invoice(territory.commune_a, regie_a)
+    services.record_counter_payment(invoice=invoice, method=CounterMethod.CASH, actor=agent_a)
+    client = logged_in(agent_a, HOST_A)
+    url = reverse("payments:refund", kwargs={"reference": invoice.reference})
+    response = client.post(
+        url, {"remboursement-amount": "douze", "remboursement-method": "virement", "remboursement-reason": "Erreur"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'aria-describedby="' in page and 'value="douze"' in page and 'value="virement"' in page
+    assert not invoice.refunds.exists()
+
+
+def test_a_counter_payment_refused_by_the_rules_is_explained_on_the_form(territory, agent_a, regie_a):
+    invoice = make_invoice(territory.commune_a, regie_a)
+    services.cancel_invoice(invoice=invoice, reason="Doublon", actor=agent_a)
+    client = logged_in(agent_a, HOST_A)
+    url = reverse("payments:counter_payment", kwargs={"reference": invoice.reference})
+    response = client.post(url, {"guichet-method": CounterMethod.CHEQUE, "guichet-note": "n° 42"})
+    assert response.status_code == 400 and "n&#x27;est pas à payer" in response.content.decode()
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.CANCELLED

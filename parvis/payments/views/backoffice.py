@@ -90,7 +90,8 @@ def invoice_new(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except services.PaymentError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, str(exc))  # beside the form when it is still shown...
+            messages.error(request, str(exc))  # ...and at the top when the invoice's state hides it
         else:
             messages.success(request, f"Facture {invoice.reference} émise.")
             return redirect("payments:invoice_detail", reference=invoice.reference)
@@ -123,7 +124,22 @@ def invoice_import(request: HttpRequest) -> HttpResponse:
 @agent_required()
 def invoice_detail(request: HttpRequest, reference: str) -> HttpResponse:
     invoice = get_invoice_for_agent(request, reference)
+    return _render_detail(request, invoice)
+
+
+# The forms of the invoice page, by prefix: a refused one is shown again, bound, with its errors.
+DETAIL_FORMS = {"guichet": "counter_form", "remboursement": "refund_form", "annulation": "cancel_form"}
+
+
+def _render_detail(request: HttpRequest, invoice: Any, *, bound: Any = None, status: int = 200) -> HttpResponse:
     log_personal_data_view(actor=request.user, organisation=invoice.organisation, obj=invoice, request=request)
+    forms = {
+        "counter_form": CounterPaymentForm(prefix="guichet"),
+        "refund_form": RefundForm(prefix="remboursement"),
+        "cancel_form": CancelForm(prefix="annulation"),
+    }
+    if bound is not None:
+        forms[DETAIL_FORMS[bound.prefix]] = bound
     return render(
         request,
         "payments/backoffice/invoice_detail.html",
@@ -134,29 +150,27 @@ def invoice_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "transactions": list(invoice.transactions.all().order_by("-created_at")),
             "can_act": may_handle_money(request),
             "is_paid": invoice.status in PAID_STATUSES,
-            "counter_form": CounterPaymentForm(prefix="guichet"),
-            "refund_form": RefundForm(prefix="remboursement"),
-            "cancel_form": CancelForm(prefix="annulation"),
+            **forms,
         },
+        status=status,
     )
 
 
 def _act(request: HttpRequest, reference: str, form_class: type, prefix: str, action: Any, done: str) -> HttpResponse:
+    """Apply one action of the invoice page; a refusal shows the page again with the form as typed."""
     invoice = get_invoice_for_agent(request, reference, write=True)
     form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
         try:
             action(invoice, form.cleaned_data)
         except services.PaymentError as exc:
-            messages.error(request, str(exc))
+            form.add_error(None, str(exc))  # beside the form when it is still shown...
+            messages.error(request, str(exc))  # ...and at the top when the invoice's state hides it
         else:
             messages.success(request, done)
-    else:
-        errors = "; ".join(
-            f"{form.fields[f].label if f in form.fields else ''} : {' '.join(e)}" for f, e in form.errors.items()
-        )
-        messages.error(request, f"Le formulaire contient une erreur — {errors}")
-    return redirect("payments:invoice_detail", reference=invoice.reference)
+            return redirect("payments:invoice_detail", reference=invoice.reference)
+    invoice.refresh_from_db()
+    return _render_detail(request, invoice, bound=form, status=400)
 
 
 @require_POST
@@ -296,7 +310,8 @@ def regie_list(request: HttpRequest) -> HttpResponse:
         try:
             services.save_regie(organisation=_org(request), data=form.service_data(), actor=request.user)
         except services.PaymentError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, str(exc))  # beside the form when it is still shown...
+            messages.error(request, str(exc))  # ...and at the top when the invoice's state hides it
         else:
             messages.success(request, "Régie créée.")
             return redirect("payments:regie_list")
@@ -326,7 +341,8 @@ def regie_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.save_regie(organisation=_org(request), data=data, actor=request.user, regie=regie)
         except services.PaymentError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, str(exc))  # beside the form when it is still shown...
+            messages.error(request, str(exc))  # ...and at the top when the invoice's state hides it
         else:
             messages.success(request, "Régie enregistrée.")
             return redirect("payments:regie_list")
