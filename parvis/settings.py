@@ -196,7 +196,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", "Français"), ("en", "English")]
+# The interface is in French only: a browser asking for English must not get English month names
+# in the middle of French pages (LocaleMiddleware picks from this list).
+LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
