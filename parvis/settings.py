@@ -7,6 +7,7 @@ start unless ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL`` are set.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -81,6 +82,14 @@ INSTALLED_APPS = [
     "parvis.knowledge",
     "parvis.calls",
     "parvis.stats",
+    "parvis.people",
+    "parvis.counter",
+    "parvis.mailroom",
+    "parvis.inbox",
+    "parvis.reports",
+    "parvis.interventions",
+    "parvis.open311",
+    "parvis.alerts",
     "parvis.demo",
 ]
 
@@ -205,7 +214,12 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [PACKAGE_DIR / "static"]  # parvis/static is not inside an app
+STATICFILES_DIRS = [
+    PACKAGE_DIR / "static",  # parvis/static is not inside an app
+    # Leaflet (the report maps), vendored by the django-leaflet package from PyPI: only its static
+    # files are used (the app itself needs GDAL). Served as /static/leaflet/leaflet.js and .css.
+    Path(importlib.util.find_spec("leaflet").origin).parent / "static",  # type: ignore[arg-type, union-attr]
+]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # also creates the data directory for SQLite
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("PARVIS_MEDIA_ROOT", str(DATA_DIR / "media")))

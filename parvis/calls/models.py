@@ -50,6 +50,14 @@ class Call(models.Model):
         on_delete=models.SET_NULL,
         related_name="calls_made",
     )
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name="personne",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="calls",
+    )
     subject = models.ForeignKey(
         CallSubject, verbose_name="sujet", null=True, blank=True, on_delete=models.PROTECT, related_name="calls"
     )

@@ -44,6 +44,14 @@ class Case(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name="personne",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
     requester_name = models.CharField("nom du demandeur", max_length=300)
     requester_email = models.EmailField("courriel du demandeur", blank=True)
     requester_phone = models.CharField("téléphone du demandeur", max_length=30, blank=True)

@@ -150,6 +150,7 @@ def submit_case(
     request: HttpRequest | None = None,
     received_at: Any = None,
     notify: bool = True,
+    person: Any = None,
 ) -> Submission:
     """File a case under the procedure's published version.
 
@@ -157,8 +158,11 @@ def submit_case(
     or a resubmission after the back button returns the case already created.
     ``received_at`` is the legal receipt time when it precedes the recording (a letter received
     on Monday and registered on Tuesday, a historical import); ``notify=False`` sends nothing
-    (imports of past cases).
+    (imports of past cases). ``person`` is the organisation's record of the requester (counter,
+    phone, mail, email: parvis.people), shown on the 360° view.
     """
+    if person is not None and person.organisation_id != organisation.pk:
+        raise CaseError("Cette personne n'est pas connue de cette collectivité.")
     if idempotency_key:
         existing = Case.objects.filter(organisation=organisation, idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -188,6 +192,7 @@ def submit_case(
         reference=next_reference(organisation, timezone.localdate(now).year),
         tracking_code_hash=hash_tracking_code(code),
         requester=requester,
+        person=person,
         profile=profile,
         requester_name=requester_name.strip(),
         requester_email=requester_email.strip().lower(),

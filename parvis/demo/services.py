@@ -169,6 +169,29 @@ def _load_catalogue_and_history(report: LoadReport, organisations: dict[str, Org
 
 
 @transaction.atomic
+def _load_app_examples(*, organisations: dict[str, Organisation], citizen: User) -> list[str]:
+    """Each app's demo examples: ``parvis/<app>/demo.py`` defines
+    ``load_examples(*, organisations, citizen) -> list[str]`` (idempotent; returns what it created,
+    in French). Called in INSTALLED_APPS order."""
+    import importlib
+
+    from django.apps import apps
+
+    created: list[str] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("parvis.") or config.name == "parvis.demo":
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.demo":
+                raise
+            continue
+        if hasattr(module, "load_examples"):
+            created += module.load_examples(organisations=organisations, citizen=citizen)
+    return created
+
+
 def load_demo() -> LoadReport:
     """Create or complete the demo territory, its departments and the personas of PRODUCT §7."""
     report = LoadReport()
@@ -229,6 +252,7 @@ def load_demo() -> LoadReport:
 
     if load_knowledge_examples(epci=organisations["val-d-admi"], organisation=organisations["admiville"]):
         report.created.append("base de connaissances et sujets d'appel (Admiville, Val d'Admi)")
+    report.created += _load_app_examples(organisations=organisations, citizen=citizen)
     if report.changed:
         # The dashboards read pre-aggregated figures: compute them for the history just loaded
         # (the worker's `stats.refresh` job then keeps the last weeks up to date).

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from parvis.people.views import directory, overview
+
+app_name = "people"
+urlpatterns: list = [
+    # Directory (people/views/directory.py): search, light identity, edit, merge
+    path("backoffice/personnes/", directory.search, name="search"),
+    path("backoffice/personnes/nouvelle/", directory.new, name="new"),
+    path("backoffice/personnes/<int:pk>/modifier/", directory.edit, name="edit"),
+    path("backoffice/personnes/<int:pk>/fusionner/", directory.merge, name="merge"),
+    # The 360° view (people/views/overview.py)
+    path("backoffice/personnes/<int:pk>/", overview.detail, name="detail"),
+]
