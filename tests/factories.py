@@ -127,3 +127,23 @@ def published_procedure(
     publish_procedure(procedure=procedure, actor=actor)
     procedure.refresh_from_db()
     return procedure
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    """A commune's record of a resident (a light identity unless ``user`` is given)."""
+
+    class Meta:
+        model = "people.Person"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    first_name = "Jeanne"
+    last_name = factory.Sequence(lambda n: f"Lefèvre{n}")
+    email = factory.Sequence(lambda n: f"personne{n}@example.fr")
+
+    @factory.post_generation
+    def index(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy hook
+        from parvis.people.services import search_text
+
+        obj.search_text = search_text(obj)
+        if create:
+            obj.save(update_fields=["search_text"])
