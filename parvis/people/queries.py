@@ -14,6 +14,7 @@ from parvis.people.models import Person
 from parvis.people.services import phone_digits
 
 SEARCH_LIMIT = 30
+_PHONE = re.compile(r"^\+?[\d\s.()-]+$")
 _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
@@ -34,6 +35,8 @@ def search_persons(organisation: Organisation, text: str, *, limit: int = SEARCH
         if case.requester_id:
             q |= Q(user_id=case.requester_id)
         return list(people.filter(q)[:limit])
+    if _PHONE.match(text) and len(phone_digits(text)) >= 6:
+        return list(people.filter(search_text__contains=phone_digits(text))[:limit])
     condition = Q()
     for word in text.split():
         match = _DATE.match(word)
