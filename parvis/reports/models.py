@@ -152,3 +152,73 @@ class ReportFollower(models.Model):
 
     def __str__(self) -> str:
         return self.email or self.phone or f"abonné {self.pk}"
+
+
+class ReportSettings(models.Model):
+    """An organisation's choices for reports: public map (opt-in), map tiles, feedback window, duplicates."""
+
+    organisation = models.OneToOneField(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="report_settings"
+    )
+    public_map = models.BooleanField(
+        "publier la carte des signalements",
+        default=False,
+        help_text="Signalements en cours et réparés récemment, textes et photos modérés, sans donnée personnelle.",
+    )
+    tile_url = models.CharField(
+        "adresse des tuiles de la carte",
+        max_length=300,
+        default="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        help_text="Modèle {z}/{x}/{y} (OpenStreetMap par défaut).",
+    )
+    tile_attribution = models.CharField(
+        "mention des tuiles",
+        max_length=300,
+        default="© les contributeurs d'OpenStreetMap",
+    )
+    centre_latitude = models.DecimalField("latitude du centre", max_digits=9, decimal_places=6, null=True, blank=True)
+    centre_longitude = models.DecimalField("longitude du centre", max_digits=9, decimal_places=6, null=True, blank=True)
+    zoom = models.PositiveSmallIntegerField("zoom initial", default=14)
+    feedback_days = models.PositiveSmallIntegerField("jours pour confirmer ou rouvrir après réparation", default=14)
+    duplicate_radius_m = models.PositiveSmallIntegerField("rayon de recherche des doublons (mètres)", default=50)
+    recent_days = models.PositiveSmallIntegerField("jours d'affichage des signalements réparés", default=30)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "réglages des signalements"
+
+    def __str__(self) -> str:
+        return f"Réglages des signalements de {self.organisation}"
+
+
+class Street(models.Model):
+    """A street of the territory, for address autocompletion without any external service.
+
+    A street is a segment from its first to its last number: a typed house number is placed
+    by interpolation (approximate, like the BAN's own interpolated positions).
+    """
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="streets")
+    name = models.CharField("voie", max_length=200)
+    folded = models.CharField(max_length=200, editable=False, db_index=True)
+    postcode = models.CharField("code postal", max_length=5)
+    city = models.CharField("commune", max_length=100)
+    latitude = models.DecimalField("latitude du début", max_digits=9, decimal_places=6)
+    longitude = models.DecimalField("longitude du début", max_digits=9, decimal_places=6)
+    end_latitude = models.DecimalField("latitude de la fin", max_digits=9, decimal_places=6, null=True, blank=True)
+    end_longitude = models.DecimalField("longitude de la fin", max_digits=9, decimal_places=6, null=True, blank=True)
+    last_number = models.PositiveSmallIntegerField("dernier numéro", default=0)
+
+    class Meta:
+        verbose_name = "voie"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="street_name_per_org")]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.postcode} {self.city}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        from parvis.lib.text import fold
+
+        self.folded = fold(self.name)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
