@@ -178,7 +178,10 @@ def submit_case(
             "Cette démarche est exclue de la saisine par voie électronique (décret n° 2016-1491) : "
             "déposez votre dossier à la mairie ou envoyez-le par courrier."
         )
-    if requester is None and not (requester_email or requester_phone):
+    # A letter or a counter visit may leave only a postal address, kept on the person's record: the
+    # administration then answers by post.
+    reachable_by_post = person is not None and bool((person.address or "").strip())
+    if requester is None and not (requester_email or requester_phone or reachable_by_post):
         raise CaseError("Indiquez une adresse électronique ou un téléphone pour être tenu informé.")
     version = procedure.published_version
     workflow = Workflow.from_json(version.workflow)
