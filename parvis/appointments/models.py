@@ -293,3 +293,29 @@ class WaitingEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} — {self.appointment_type}"
+
+
+class AppointmentRequest(models.Model):
+    """A case waiting for its requester to book (the ``request_appointment`` workflow action).
+
+    The link sent to the requester carries a token (only its SHA-256 is stored): booking through it
+    links the appointment to the case, with or without an account, and applies ``booked_transition``.
+    """
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="appointment_requests")
+    appointment_type = models.ForeignKey(AppointmentType, on_delete=models.PROTECT, related_name="requests")
+    booked_transition = models.CharField(max_length=50, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    booked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "rendez-vous demandé pour une demande"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Rendez-vous « {self.appointment_type} » demandé pour {self.case_id}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,7 @@ from parvis.appointments.ical import appointment_ics
 from parvis.appointments.models import (
     AgendaException,
     Appointment,
+    AppointmentRequest,
     AppointmentSettings,
     AppointmentToken,
     AppointmentType,
@@ -39,6 +41,8 @@ from parvis.notifications.services import Attachment, queue_message
 from parvis.notifications.sms import InvalidPhoneNumber, normalise_phone
 from parvis.organisations.models import Organisation
 from parvis.organisations.queries import absolute_url
+
+logger = logging.getLogger(__name__)
 
 SLOT_TAKEN = "Ce créneau vient d'être réservé par quelqu'un d'autre. Choisissez un autre créneau, s'il vous plaît."
 NO_SHOW_WINDOW = dt.timedelta(days=365)
@@ -360,7 +364,126 @@ def book(
         },
     )
     _send(appointment, "appointment.confirmed", token=token, actor=actor)
+    if case is not None:
+        _after_case_booking(appointment, actor=actor)
     return Booked(appointment, token)
+
+
+def request_link(request_row: AppointmentRequest, token: str) -> str:
+    from django.urls import reverse
+
+    path = reverse("appointments:book", kwargs={"slug": request_row.appointment_type.slug})
+    return absolute_url(request_row.organisation, f"{path}?rdv={token}")
+
+
+@transaction.atomic
+def request_appointment_for_case(
+    *, case: Any, type_slug: str, booked_transition: str, actor: Any, notify: bool = True
+) -> AppointmentRequest:
+    """The ``request_appointment`` workflow action: the requester is sent a link to book an appointment
+    of that type for the case (no account needed); booking it moves the case on (``booked_transition``)."""
+    from parvis.cases.enums import EventKind
+    from parvis.cases.services import CaseError, _add_event, message_citizen
+
+    organisation = case.organisation
+    kind = AppointmentType.objects.filter(
+        organisation__in=[organisation.pk, *([organisation.parent_id] if organisation.parent_id else [])],
+        slug=type_slug,
+        is_active=True,
+    ).first()
+    if kind is None:
+        raise CaseError(
+            f"Le circuit demande un rendez-vous « {type_slug} », type qui n'existe pas (ou plus) dans "
+            f"{organisation.name}. Créez-le ou corrigez le circuit de la démarche."
+        )
+    pending = AppointmentRequest.objects.filter(case=case, appointment_type=kind, appointment__isnull=True).first()
+    if pending is not None:
+        pending.delete()  # a new link replaces the one not used (only one is valid)
+    token, token_hash = new_token()
+    row = AppointmentRequest.objects.create(
+        organisation=organisation,
+        case=case,
+        appointment_type=kind,
+        booked_transition=booked_transition,
+        token_hash=token_hash,
+    )
+    text = (
+        f"Pour poursuivre votre demande {case.reference}, prenez rendez-vous « {kind.name} » "
+        f"en choisissant un créneau à cette adresse :\n{request_link(row, token)}"
+    )
+    if kind.document_list():
+        text += "\n\nÀ apporter :\n" + "\n".join(f"- {doc}" for doc in kind.document_list())
+    if notify and (case.requester_email or case.requester_id):
+        message_citizen(case=case, text=text, actor=actor)
+    else:
+        _add_event(
+            case,
+            kind=EventKind.MESSAGE_TO_CITIZEN,
+            title="Rendez-vous à prendre",
+            actor=actor,
+            body=f"Un rendez-vous « {kind.name} » est à prendre pour poursuivre la demande.",
+            data={"appointment_request": row.pk, "automatic": True},
+        )
+    record_event(
+        action="appointments.requested_for_case",
+        actor=actor,
+        organisation=organisation,
+        obj=case,
+        after={"type": kind.slug, "booked_transition": booked_transition},
+    )
+    return row
+
+
+def appointment_request_by_token(organisation: Organisation, token: str) -> AppointmentRequest | None:
+    """An unused booking link of this organisation (None when unknown, used, or the case is closed)."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        AppointmentRequest.objects.select_related("case", "appointment_type")
+        .filter(
+            organisation=organisation,
+            token_hash=hash_token(token),
+            appointment__isnull=True,
+            case__is_open=True,
+        )
+        .first()
+    )
+
+
+def _after_case_booking(appointment: Appointment, *, actor: Any) -> None:
+    """An appointment booked for a case: the case's timeline says so and, when the workflow asked for
+    it, the case moves on by itself."""
+    from parvis.cases.enums import EventKind
+    from parvis.cases.services import CaseError, IllegalTransition, _add_event, apply_transition
+
+    case = appointment.case
+    _add_event(
+        case,
+        kind=EventKind.LINKED,
+        title="Rendez-vous pris",
+        actor=actor,
+        body=f"{appointment.appointment_type.name} le {when_fr(appointment.start)} ({appointment.desk.name}).",
+        data={"appointment": appointment.pk},
+    )
+    pending = list(
+        AppointmentRequest.objects.select_for_update().filter(
+            case=case, appointment_type=appointment.appointment_type, appointment__isnull=True
+        )
+    )
+    for row in pending:
+        row.appointment, row.booked_at = appointment, timezone.now()
+        row.save(update_fields=["appointment", "booked_at"])
+        if row.booked_transition:
+            try:
+                with transaction.atomic():
+                    apply_transition(
+                        case=case,
+                        transition_key=row.booked_transition,
+                        actor=None,
+                        comment=f"Rendez-vous pris pour le {when_fr(appointment.start)}.",
+                    )
+            except (CaseError, IllegalTransition):
+                logger.warning("Appointment %s booked, but case %s could not move on", appointment.pk, case.pk)
 
 
 def _clean_phone(phone: str) -> str:

@@ -194,6 +194,19 @@ def _request_payment(run: ActionRun, action: dict[str, Any]) -> None:
     )
 
 
+def _request_appointment(run: ActionRun, action: dict[str, Any]) -> None:
+    """An appointment to book for the case; booking it applies ``booked_transition``."""
+    from parvis.appointments.services import request_appointment_for_case
+
+    request_appointment_for_case(
+        case=run.case,
+        type_slug=str(action["appointment_type"]),
+        booked_transition=str(action.get("booked_transition") or ""),
+        actor=run.actor,
+        notify=run.notify,
+    )
+
+
 EXECUTORS: dict[str, Executor] = {
     "notify_citizen": _notify_citizen,
     "message": _message,
@@ -202,6 +215,7 @@ EXECUTORS: dict[str, Executor] = {
     "webhook": _webhook,
     "request_payment": _request_payment,
     "request_documents": _request_documents,
+    "request_appointment": _request_appointment,
 }
 
 

@@ -27,6 +27,10 @@ ACTION_TYPES = {
     # agent lists the missing pieces and a deadline (parvis.legal.pieces); the transition cannot be applied
     # without them. When the last piece arrives, ``resume_transition`` is applied automatically.
     "request_documents",
+    # {"type": "request_appointment", "appointment_type": slug, "booked_transition": key | ""}: the requester
+    # is sent a link to book an appointment of that type for the case (parvis.appointments); once booked,
+    # the appointment is linked to the case and ``booked_transition`` (if any) is applied automatically.
+    "request_appointment",
 }
 # Announced but not built yet: refused when validating, so no workflow can be published that relies on them.
 PLANNED_ACTION_TYPES: set[str] = set()
@@ -163,6 +167,8 @@ class Workflow:
                     self._validate_paid_transition(t, action)
                 if action.get("type") == "request_documents":
                     self._validate_request_documents(t, action)
+                if action.get("type") == "request_appointment" and action.get("booked_transition"):
+                    self._validate_booked_transition(t, action)
         for s in self.statuses.values():
             if s.timeout is not None:
                 self._validate_timeout(s)
@@ -205,6 +211,14 @@ class Workflow:
             raise WorkflowError(
                 f"Le paiement demandé par « {transition.label} » doit indiquer une transition qui part de "
                 f"l'étape « {self.statuses[transition.target].label} » (paid_transition)."
+            )
+
+    def _validate_booked_transition(self, transition: Transition, action: dict[str, Any]) -> None:
+        booked = self.transitions.get(str(action.get("booked_transition", "")))
+        if booked is None or transition.target not in booked.sources:
+            raise WorkflowError(
+                f"Le rendez-vous demandé par « {transition.label} » doit indiquer une transition qui part de "
+                f"l'étape « {self.statuses[transition.target].label} » (booked_transition)."
             )
 
     def _validate_timeout(self, status: Status) -> None:
@@ -288,6 +302,11 @@ def validate_action(action: Any, where: str) -> None:
         parts = urlsplit(url) if isinstance(url, str) else None
         if parts is None or parts.scheme not in {"http", "https"} or not parts.hostname:
             raise WorkflowError(f"L'adresse appelée par « {where} » doit commencer par https:// (ou http://).")
+    elif kind == "request_appointment":
+        if not isinstance(action.get("appointment_type"), str) or not action["appointment_type"].strip():
+            raise WorkflowError(f"Indiquez le type de rendez-vous que « {where} » demande de prendre.")
+        if not isinstance(action.get("booked_transition", ""), str):
+            raise WorkflowError(f"La transition appliquée après le rendez-vous de « {where} » est une clé.")
     elif kind == "request_documents":
         if not isinstance(action.get("resume_transition", ""), str):
             raise WorkflowError(f"La transition de reprise de « {where} » doit être la clé d'une transition.")

@@ -5,6 +5,7 @@ and the desks' calendar feeds (token in the URL, for agents' calendar software).
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -48,8 +49,17 @@ def type_list(request: HttpRequest) -> HttpResponse:
     return render(request, "appointments/citizen/types.html", {"types": kinds})
 
 
-def _linked_case(request: HttpRequest) -> Any:
-    """A case of the logged-in requester named by ``?dossier=`` (booking as a step of a case)."""
+def _linked_case(request: HttpRequest, kind: Any) -> Any:
+    """The case this booking is a step of: the link sent by the ``request_appointment`` workflow action
+    (``?rdv=<token>``, no account needed), or a case of the logged-in requester named by ``?dossier=``."""
+    token = request.GET.get("rdv") or request.POST.get("rdv")
+    if token:
+        row = services.appointment_request_by_token(request.organisation, token)  # type: ignore[attr-defined]
+        if row is None or row.appointment_type_id != kind.pk:
+            raise Http404(
+                "Ce lien de rendez-vous n'est plus valable : le rendez-vous a déjà été pris ou la demande est close."
+            )
+        return row.case
     reference = request.GET.get("dossier") or request.POST.get("dossier")
     if not reference or not request.user.is_authenticated:
         return None
@@ -64,9 +74,16 @@ def _linked_case(request: HttpRequest) -> Any:
 def book(request: HttpRequest, slug: str) -> HttpResponse:
     """As a resident, on a phone, I pick a day then a time and leave my contact details."""
     kind = get_type_for_booking(request, slug)
-    case = _linked_case(request)
+    case = _linked_case(request, kind)
+    link_token = request.GET.get("rdv") or request.POST.get("rdv") or ""
     initial = {}
-    if request.user.is_authenticated:
+    if case is not None and link_token:
+        initial = {
+            "contact_name": case.requester_name,
+            "contact_email": case.requester_email,
+            "contact_phone": case.requester_phone,
+        }
+    elif request.user.is_authenticated:
         initial = {
             "contact_name": request.user.get_full_name(),  # type: ignore[union-attr]
             "contact_email": request.user.email,  # type: ignore[union-attr]
@@ -96,9 +113,14 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
                 f"vous est envoyé à {booked.appointment.contact_email}.",
             )
             return redirect(_manage_url(booked.token))
-    extra = {"dossier": case.reference} if case else {}
+    extra = {"rdv": link_token} if link_token else {"dossier": case.reference} if case else {}
     context = picker_context(request, kind, extra_query=extra, chosen=request.POST.get("slot", ""))
-    return render(request, "appointments/citizen/book.html", {"type": kind, "form": form, "case": case, **context})
+    query = urlencode(extra)
+    return render(
+        request,
+        "appointments/citizen/book.html",
+        {"type": kind, "form": form, "case": case, "query": query, **context},
+    )
 
 
 @never_cache
