@@ -15,19 +15,26 @@ from parvis.calls.models import Call, CallSubject
 from parvis.cases.enums import Channel, EventKind
 from parvis.cases.models import Case
 from parvis.organisations.models import Department, Organisation
+from parvis.people.models import Person
+from parvis.people.services import PersonError, create_person, person_for_user
 from parvis.procedures.models import Procedure
 
 MAX_MINUTES = 600
 
 
 class CallError(Exception):
-    """A refusal to show the agent as is (French)."""
+    """A refusal to show the agent as is (French); ``field`` names the form field at fault, if any."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _summary(call: Call) -> dict[str, Any]:
     return {
         "caller": call.caller_name,
         "account": call.caller_user_id,
+        "person": call.person_id,
         "subject": call.subject_label,
         "outcome": call.outcome,
         "duration": call.duration_minutes,
@@ -43,6 +50,8 @@ def log_call(
     caller_phone: str = "",
     caller_email: str = "",
     caller_user: Any = None,
+    person: Person | None = None,
+    new_person: bool = False,
     subject: CallSubject | None = None,
     subject_other: str = "",
     question: str = "",
@@ -54,7 +63,12 @@ def log_call(
     actor: Any,
     request: HttpRequest | None = None,
 ) -> Call:
-    """Record a call taken by ``actor``. The caller's account fills whatever was not typed."""
+    """Record a call taken by ``actor``, linked to the caller's record (``person``).
+
+    The record, or the caller's account, fills whatever was not typed. Without a record: a caller
+    with an account gets their organisation's record (created on first contact); with
+    ``new_person``, the typed caller becomes a light identity (refused if already known).
+    """
     if subject is not None and subject.organisation_id != organisation.pk:
         raise CallError("Ce sujet n'appartient pas à cette collectivité.")
     if transferred_to is not None and transferred_to.organisation_id != organisation.pk:
@@ -63,6 +77,17 @@ def log_call(
         raise CallError("Choisissez la suite donnée ; un appel devient une demande depuis sa fiche.")
     if duration_minutes is not None and not 0 <= duration_minutes <= MAX_MINUTES:
         raise CallError("La durée doit être comprise entre 0 et 600 minutes.")
+    if person is not None:
+        if person.organisation_id != organisation.pk:
+            raise CallError("Cette personne n'est pas connue de cette collectivité.", field="caller")
+        if person.merged_into_id:
+            raise CallError("Cette fiche a été fusionnée : choisissez la fiche conservée.", field="caller")
+        if caller_user is not None and person.user_id and person.user_id != caller_user.pk:
+            raise CallError("Ce compte n'est pas celui de cette personne.", field="caller")
+        caller_user = caller_user or person.user
+        caller_name = caller_name.strip() or person.full_name
+        caller_email = caller_email.strip() or person.email
+        caller_phone = caller_phone.strip() or person.phone
     if caller_user is not None:
         caller_name = caller_name.strip() or caller_user.get_full_name() or caller_user.email
         caller_email = caller_email.strip() or caller_user.email
@@ -71,6 +96,17 @@ def log_call(
         raise CallError("Indiquez le nom de la personne, ou « Anonyme ».")
     if subject is None and not subject_other.strip():
         raise CallError("Choisissez un sujet, ou décrivez-le dans « Autre sujet ».")
+    if person is None and caller_user is not None:
+        person = person_for_user(organisation=organisation, user=caller_user, actor=actor, request=request)
+    elif person is None and new_person:
+        person = _light_identity(
+            organisation=organisation,
+            name=caller_name,
+            phone=caller_phone,
+            email=caller_email,
+            actor=actor,
+            request=request,
+        )
     call = Call.objects.create(
         organisation=organisation,
         agent=actor if getattr(actor, "is_authenticated", False) else None,
@@ -78,6 +114,7 @@ def log_call(
         caller_phone=caller_phone.strip(),
         caller_email=caller_email.strip().lower(),
         caller_user=caller_user,
+        person=person,
         subject=subject,
         subject_other=subject_other.strip() if subject is None else "",
         question=question.strip(),
@@ -97,6 +134,39 @@ def log_call(
         request=request,
     )
     return call
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """(first name, last name) from what was typed: « Camille Martin », « MARTIN Camille »,
+    « Martin » (a last name alone). A word in capitals is the last name."""
+    words = name.split()
+    if len(words) <= 1:
+        return "", " ".join(words)
+    capitals = [w for w in words if len(w) > 1 and w.isupper()]
+    if capitals and len(capitals) < len(words):
+        return " ".join(w for w in words if w not in capitals), " ".join(capitals)
+    return words[0], " ".join(words[1:])
+
+
+def _light_identity(
+    *, organisation: Organisation, name: str, phone: str, email: str, actor: Any, request: HttpRequest | None
+) -> Person:
+    """The typed caller as a light identity; a resident already known is refused (pick them)."""
+    if not name.strip() or name.strip().lower() == "anonyme":
+        raise CallError("Indiquez le nom de la personne pour lui créer une fiche.", field="caller_name")
+    first_name, last_name = split_name(name)
+    try:
+        return create_person(
+            organisation=organisation,
+            actor=actor,
+            request=request,
+            first_name=first_name,
+            last_name=last_name,
+            phone=phone.strip(),
+            email=email.strip().lower(),
+        )
+    except PersonError as exc:
+        raise CallError(str(exc), field="caller_name") from exc
 
 
 def _call_text(call: Call) -> str:
@@ -152,6 +222,7 @@ def turn_call_into_case(*, call: Call, procedure: Procedure, actor: Any, request
             requester_name=call.caller_name,
             requester_email=call.caller_email,
             requester_phone=call.caller_phone,
+            person=call.person,
             channel=Channel.PHONE,
             idempotency_key=f"call-{call.pk}",
             actor=actor,
