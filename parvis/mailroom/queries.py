@@ -1,0 +1,70 @@
+"""Reads of the mail room, always scoped to one organisation and to what the agent may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+
+from parvis.accounts.access import memberships_in
+from parvis.mailroom.models import Letter, OutgoingLetter
+from parvis.organisations.models import Department, Organisation
+
+
+def letters_visible_to_agent(request: HttpRequest) -> QuerySet[Letter]:
+    """The current organisation's letters this agent may see.
+
+    A membership without department (mail room, front office, administrator) sees every letter; one
+    limited to a department sees the letters routed or qualified to that department and those the
+    agent registered (as for cases).
+    """
+    organisation = getattr(request, "organisation", None)
+    memberships = memberships_in(request)
+    if organisation is None or not memberships:
+        return Letter.objects.none()
+    letters = Letter.objects.filter(organisation=organisation)
+    if any(m.department_id is None for m in memberships):
+        return letters
+    departments = {m.department_id for m in memberships}
+    return letters.filter(Q(department_id__in=departments) | Q(registered_by=request.user))
+
+
+def filter_letters(
+    letters: QuerySet[Letter],
+    *,
+    status: str = "",
+    department: Department | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    text: str = "",
+) -> QuerySet[Letter]:
+    if status:
+        letters = letters.filter(status=status)
+    if department is not None:
+        letters = letters.filter(department=department)
+    if start:
+        letters = letters.filter(received_on__gte=start)
+    if end:
+        letters = letters.filter(received_on__lte=end)
+    text = text.strip()
+    if text:
+        letters = letters.filter(
+            Q(number__iexact=text) | Q(sender_name__icontains=text) | Q(description__icontains=text)
+        )
+    return (
+        letters.select_related("department", "case").annotate(scan_count=Count("scans")).order_by("-received_on", "-pk")
+    )
+
+
+def status_counts(letters: QuerySet[Letter]) -> dict[str, int]:
+    return {row["status"]: row["n"] for row in letters.values("status").annotate(n=Count("pk")).order_by()}
+
+
+def departments_of(organisation: Organisation) -> QuerySet[Department]:
+    return Department.objects.filter(organisation=organisation).order_by("name")
+
+
+def outgoing_letters_of(case: Any) -> list[OutgoingLetter]:
+    return list(OutgoingLetter.objects.filter(case=case).select_related("document"))
