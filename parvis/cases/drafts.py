@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.http import HttpRequest
 
 from parvis.audit.services import record_event
@@ -26,6 +27,10 @@ from parvis.procedures import formengine
 from parvis.procedures.models import Procedure, ProcedureVersion
 
 RESUME_CODE_LENGTH = 8  # 32 symbols: 40 bits of secret; rate-limited where it is typed
+
+# Sent inside submit_draft's transaction when a draft becomes a new case (kwargs: draft, submission, actor);
+# the counter turns the channels a draft went through into the case's timeline (parvis.counter).
+draft_submitted = Signal()
 
 
 def new_resume_code() -> str:
@@ -111,8 +116,11 @@ def save_draft_answers(
     answers: Mapping[str, Any],
     actor: Any,
     next_page: int | None = None,
+    claim: bool = True,
 ) -> Draft:
-    """Replace the answers of one page (fields left empty or hidden are removed) and remember the page."""
+    """Replace the answers of one page (fields left empty or hidden are removed) and remember the page.
+
+    ``claim=False``: an agent filling on someone's behalf (the counter) does not become the draft's owner."""
     draft = Draft.objects.select_for_update().get(pk=draft.pk)
     if draft.submitted_case_id is not None:
         raise CaseError("Cette demande a déjà été envoyée.")
@@ -122,7 +130,7 @@ def save_draft_answers(
     draft.answers = formengine.prune_answers(draft.version, merged)
     draft.current_page = max(0, next_page if next_page is not None else page_index)
     fields = ["answers", "current_page", "updated_at"]
-    if draft.user_id is None and getattr(actor, "is_authenticated", False):
+    if claim and draft.user_id is None and getattr(actor, "is_authenticated", False):
         draft.user = actor  # an anonymous draft continued after logging in becomes the account's
         fields.append("user")
     draft.save(update_fields=fields)
@@ -249,6 +257,7 @@ def submit_draft(
     profile: Any = None,
     actor: Any,
     request: HttpRequest | None = None,
+    person: Any = None,
 ) -> Submission:
     """File the draft as a case, once: the same draft submitted again returns the same case.
 
@@ -284,6 +293,7 @@ def submit_draft(
         profile=profile,
         actor=actor,
         request=request,
+        person=person,
     )
     if submission.created:
         stored = []
@@ -312,6 +322,8 @@ def submit_draft(
             draft.files.all().delete()
     draft.submitted_case = submission.case
     draft.save(update_fields=["submitted_case", "updated_at"])
+    if submission.created:
+        draft_submitted.send(sender=Draft, draft=draft, submission=submission, actor=actor)
     record_event(
         action="draft.submitted",
         actor=actor,

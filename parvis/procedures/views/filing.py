@@ -416,7 +416,8 @@ def _resume(request: HttpRequest, draft: Draft) -> HttpResponse:
 @organisation_required
 def resume(request: HttpRequest) -> HttpResponse:
     """As a resident without an account, I continue on another device with my resume code."""
-    form = ResumeCodeForm(request.POST or None)
+    # ?code= : the link sent when an agent hands a draft over (parvis.counter), the code already typed.
+    form = ResumeCodeForm(request.POST or None, initial={"code": request.GET.get("code", "")[:20]})
     if request.method == "POST" and form.is_valid():
         if _too_many(request, "resume", RESUME_LIMIT):
             form.add_error("code", "Trop de tentatives depuis votre connexion : réessayez dans quelques minutes.")
