@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from parvis.accounts.access import memberships_in, roles_in
 from parvis.accounts.enums import Role
 from parvis.organisations.models import Department, Organisation
+from parvis.stats.models import Export
 
 MANAGER_ROLES = {Role.ADMIN, Role.ELECTED}
 
@@ -56,3 +58,23 @@ def get_department_for_stats(request: HttpRequest, pk: int) -> Department:
     if pk not in stats_departments(request):
         raise PermissionDenied("Vous ne voyez que les statistiques de votre service.")
     return department
+
+
+def get_export_for_user(request: HttpRequest, pk: int) -> Export:
+    """An export of the organisation served here (404 otherwise), asked by this user or seen by an
+    administrator (403 otherwise)."""
+    organisation = current_organisation(request)
+    export = Export.objects.filter(organisation=organisation, pk=pk).select_related("requested_by").first()
+    if export is None:
+        raise Http404("Export introuvable.")
+    if export.requested_by_id != request.user.pk and Role.ADMIN not in roles_in(request):
+        raise PermissionDenied("Cet export a été demandé par un autre agent.")
+    return export
+
+
+def exports_visible(request: HttpRequest) -> QuerySet[Export]:
+    """The exports of the organisation served here this agent may open: theirs; every one for administrators."""
+    exports = Export.objects.filter(organisation=current_organisation(request))
+    if Role.ADMIN not in roles_in(request):
+        exports = exports.filter(requested_by=request.user.pk)
+    return exports.order_by("-created_at", "-pk")

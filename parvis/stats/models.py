@@ -7,7 +7,12 @@ whatever the number of cases.
 
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.db import models
+
+from parvis.stats.enums import ExportFormat, ExportKind, ExportStatus
 
 
 class DailyStat(models.Model):
@@ -119,3 +124,88 @@ class StatsSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Statistiques de {self.organisation_id}"
+
+
+class DailyActivity(models.Model):
+    """Counts of one day beyond the cases' own figures, one row per ``family`` × key × outcome:
+
+    - ``channel_use``: cases received that day which used ``key`` (their entry channel, or a contact
+      journaled as a "channel used" event), with department and procedure;
+    - ``call``: calls taken (``key`` the subject, ``outcome`` the follow-up, ``amount`` minutes);
+    - ``letter``: letters received (``key`` the subject or kind, when the mail room exists);
+    - ``report_received`` (``key`` the category) and ``report_repaired`` (``days`` from report to
+      repair: a histogram for medians; ``outcome`` ``reopened`` when the report was reopened);
+    - ``appointment`` (``key`` the type, ``outcome`` the status, ``amount`` minutes booked) and
+      ``appointment_lead`` (``days`` from booking to appointment: a histogram);
+    - ``payment``: invoices paid (``outcome`` ``paid_online`` or ``paid_counter``, ``amount`` cents).
+    """
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField("jour")
+    family = models.CharField("famille", max_length=30)
+    key = models.CharField("clé (canal, sujet, catégorie…)", max_length=200, blank=True)
+    outcome = models.CharField("suite, état", max_length=40, blank=True)
+    department = models.ForeignKey(
+        "organisations.Department", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    procedure = models.ForeignKey(
+        "procedures.Procedure", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    days = models.IntegerField("délai (jours)", null=True, blank=True)
+    count = models.PositiveIntegerField("nombre", default=0)
+    amount = models.BigIntegerField("montant (minutes, centimes)", default=0)
+
+    class Meta:
+        verbose_name = "activité quotidienne"
+        verbose_name_plural = "activités quotidiennes"
+        indexes = [models.Index(fields=["organisation", "family", "day"], name="stats_activity_org_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.day} {self.family} {self.key} {self.outcome}: {self.count}"
+
+
+def export_path(instance: Export, filename: str) -> str:
+    return f"stats/exports/{instance.organisation_id}/{uuid.uuid4().hex}-{filename}"
+
+
+class Export(models.Model):
+    """A file of a list too long to build during the request, built by the worker
+    (``parvis.stats.tasks.run_export``), downloadable by its requester (or an administrator) until it expires."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="demandé par"
+    )
+    kind = models.CharField("contenu", max_length=20, choices=ExportKind.choices)
+    params = models.JSONField("critères", default=dict, blank=True)
+    format = models.CharField("format", max_length=4, choices=ExportFormat.choices)
+    status = models.CharField("état", max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING)
+    rows_done = models.PositiveIntegerField("lignes écrites", default=0)
+    rows_total = models.PositiveIntegerField("lignes à écrire", default=0)
+    title = models.CharField("intitulé", max_length=300)
+    filename = models.CharField("nom du fichier", max_length=200)
+    file = models.FileField(upload_to=export_path, blank=True, max_length=300)
+    error = models.CharField("erreur", max_length=300, blank=True)
+    created_at = models.DateTimeField("demandé le", auto_now_add=True)
+    started_at = models.DateTimeField("commencé le", null=True, blank=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    expires_at = models.DateTimeField("disponible jusqu'au", null=True, blank=True)
+    downloaded_at = models.DateTimeField("téléchargé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "export"
+        verbose_name_plural = "exports"
+        indexes = [models.Index(fields=["organisation", "requested_by", "created_at"], name="stats_export_owner_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_format_display()}, {self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.READY:
+            return 100
+        return int(self.rows_done * 100 / self.rows_total) if self.rows_total else 0
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (ExportStatus.PENDING, ExportStatus.RUNNING)

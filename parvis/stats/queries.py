@@ -22,7 +22,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 from parvis.cases.enums import Channel
 from parvis.organisations.models import Department, Organisation
 from parvis.procedures.models import Procedure
-from parvis.stats.models import DailyResponseTime, DailyStat, OpenSnapshot, StatsSettings
+from parvis.stats.models import DailyActivity, DailyResponseTime, DailyStat, OpenSnapshot, StatsSettings
 
 SUM_FIELDS = (
     "received",
@@ -379,3 +379,213 @@ def open_data_rows(organisation_ids: list[int], filters: StatsFilters) -> list[d
         row["procedure"] = procedures.get(row["procedure_id"], "")
         row["mean_days"] = row["response_days"] / row["responded"] if row["responded"] else None
     return rows
+
+
+# --- Activity beyond the cases: channels used, calls, letters, reports, appointments, payments ------------
+
+
+@dataclass
+class Row:
+    """One line of an activity table: a label and counts by column (outcome, status...)."""
+
+    label: str
+    key: Any = None
+    counts: dict[str, int] = field(default_factory=dict)
+    total: int = 0
+    amount: int = 0
+
+    def add(self, column: str, count: int, amount: int = 0) -> None:
+        self.counts[column] = self.counts.get(column, 0) + count
+        self.total += count
+        self.amount += amount
+
+    def get(self, column: str) -> int:
+        return self.counts.get(column, 0)
+
+
+@dataclass
+class Activity:
+    """The activity tables of a period (every figure defined in docs/stats.md)."""
+
+    channel_use: list[Row]  # per channel: counts "used" (cases that used it), "entry" (cases entered by it)
+    several_channels: int
+    received: int  # cases received in the period (the base of the channel shares)
+    calls: list[Row]  # per subject: counts per call outcome, amount = minutes
+    calls_total: Row
+    letters: list[Row]
+    letters_total: int
+    reports: list[Row]  # per category: counts "received", "repaired", "reopened"
+    reports_total: Row
+    repair_median: float | None
+    repair_p90: float | None
+    appointments: list[Row]  # per type: counts per status
+    appointments_total: Row
+    lead_median: float | None
+    lead_p90: float | None
+    open_minutes: int
+    booked_minutes: int
+    payments: list[Row]  # per régie: counts per status; amount = cents
+    payments_online: int
+    payments_counter: int
+    payments_online_cents: int
+    payments_counter_cents: int
+
+    @property
+    def reopen_rate(self) -> float | None:
+        return _ratio(self.reports_total.get("reopened"), self.reports_total.get("repaired"))
+
+    @property
+    def no_show_rate(self) -> float | None:
+        """Missed among the appointments whose outcome is known (honoured + missed)."""
+        missed = self.appointments_total.get("no_show")
+        return _ratio(missed, missed + self.appointments_total.get("honoured"))
+
+    @property
+    def occupancy_rate(self) -> float | None:
+        return _ratio(self.booked_minutes, self.open_minutes)
+
+    @property
+    def online_share(self) -> float | None:
+        return _ratio(self.payments_online, self.payments_online + self.payments_counter)
+
+    @property
+    def online_amount_share(self) -> float | None:
+        return _ratio(self.payments_online_cents, self.payments_online_cents + self.payments_counter_cents)
+
+    @property
+    def several_channels_rate(self) -> float | None:
+        return _ratio(self.several_channels, self.received)
+
+    @property
+    def max_channel_used(self) -> int:
+        return max([row.get("used") for row in self.channel_use] + [1])
+
+
+def _by_label(rows: dict[str, Row]) -> list[Row]:
+    return sorted(rows.values(), key=lambda r: (-r.total, -r.get("entry"), r.label))
+
+
+def occupancy_minutes(organisation_ids: list[int], start: dt.date, end: dt.date) -> tuple[int, int]:
+    """(minutes open, minutes booked) of every desk of these organisations over the period, from the
+    appointments app's own computation (opening hours, exceptions, holidays); (0, 0) without it."""
+    try:
+        from parvis.appointments.models import Desk
+        from parvis.appointments.queries import occupancy
+    except ImportError:  # pragma: no cover - the appointments app is part of Parvis
+        return 0, 0
+    with_desks = Desk.objects.filter(organisation_id__in=organisation_ids, is_active=True).values("organisation_id")
+    open_minutes = booked = 0
+    for organisation in Organisation.objects.filter(pk__in=with_desks):
+        for row in occupancy(organisation, start, end):
+            open_minutes += row.open_minutes
+            booked += row.booked_minutes
+    return open_minutes, booked
+
+
+def activity(
+    organisation_ids: list[int], filters: StatsFilters, *, cases_only: bool = False, with_occupancy: bool = True
+) -> Activity:
+    """One query over ``DailyActivity`` for the period, plus the desks' opening hours for the
+    occupancy. Department and procedure filters narrow the channels used; the other tables
+    (calls, reports, appointments, payments) are the organisation's whole activity and are left
+    empty with ``cases_only`` (a department's dashboard)."""
+    from parvis.stats.enums import Family
+
+    base = DailyActivity.objects.filter(
+        organisation_id__in=organisation_ids, day__gte=filters.start, day__lte=filters.end
+    )
+    case_filter = Q()
+    if filters.department:
+        case_filter &= Q(department_id=filters.department)
+    if filters.procedure:
+        case_filter &= Q(procedure_id=filters.procedure)
+    query = Q(family=Family.CHANNEL_USE) & case_filter
+    if not cases_only:
+        query |= ~Q(family=Family.CHANNEL_USE)
+    rows = (
+        base.filter(query)
+        .values("family", "key", "outcome", "days")
+        .annotate(n=Sum("count"), amount=Sum("amount"))
+        .order_by()
+    )
+    channel_use: dict[str, Row] = {}
+    calls: dict[str, Row] = {}
+    letters: dict[str, Row] = {}
+    reports: dict[str, Row] = {}
+    appointment_rows: dict[str, Row] = {}
+    payment_rows: dict[str, Row] = {}
+    calls_total, reports_total, appointments_total = Row("Total"), Row("Total"), Row("Total")
+    repair: dict[int, int] = defaultdict(int)
+    lead: dict[int, int] = defaultdict(int)
+    cents: dict[str, int] = defaultdict(int)
+    several = 0
+    for row in rows:
+        family, key, outcome, n, amount = row["family"], row["key"], row["outcome"], row["n"] or 0, row["amount"] or 0
+        if family == Family.CHANNEL_USE:
+            if outcome:
+                several += n
+            else:
+                channel_use.setdefault(key, Row(CHANNEL_LABELS.get(key, key), key=key)).add("used", n)
+        elif family == Family.CALL:
+            calls.setdefault(key, Row(key)).add(outcome, n, amount)
+            calls_total.add(outcome, n, amount)
+        elif family == Family.LETTER:
+            letters.setdefault(key, Row(key)).add("received", n)
+        elif family == Family.REPORT_RECEIVED:
+            reports.setdefault(key, Row(key)).add("received", n)
+            reports_total.add("received", n)
+        elif family == Family.REPORT_REPAIRED:
+            for target in (reports.setdefault(key, Row(key)), reports_total):
+                target.counts["repaired"] = target.get("repaired") + n
+                if outcome == "reopened":
+                    target.counts["reopened"] = target.get("reopened") + n
+            repair[row["days"] or 0] += n
+        elif family == Family.APPOINTMENT:
+            appointment_rows.setdefault(key, Row(key)).add(outcome, n)
+            appointments_total.add(outcome, n)
+        elif family == Family.APPOINTMENT_LEAD:
+            lead[row["days"] or 0] += n
+        elif family == Family.PAYMENT:
+            payment_rows.setdefault(key, Row(key)).add(outcome, n, amount)
+            cents[outcome] += amount
+    entered = (
+        DailyStat.objects.filter(
+            filters.q(), organisation_id__in=organisation_ids, day__gte=filters.start, day__lte=filters.end
+        )
+        .values("channel")
+        .annotate(n=Sum("received"))
+        .order_by()
+    )
+    received = 0
+    for row in entered:
+        received += row["n"] or 0
+        target = channel_use.setdefault(row["channel"], Row(CHANNEL_LABELS.get(row["channel"], row["channel"])))
+        target.counts["entry"] = row["n"] or 0
+    open_minutes, booked = (0, 0)
+    if not cases_only and with_occupancy:
+        open_minutes, booked = occupancy_minutes(organisation_ids, filters.start, filters.end)
+    payments = _by_label(payment_rows)
+    return Activity(
+        channel_use=_by_label(channel_use),
+        several_channels=several,
+        received=received,
+        calls=_by_label(calls),
+        calls_total=calls_total,
+        letters=_by_label(letters),
+        letters_total=sum(r.total for r in letters.values()),
+        reports=_by_label(reports),
+        reports_total=reports_total,
+        repair_median=percentile_cont(repair.items(), 0.5),
+        repair_p90=percentile_cont(repair.items(), 0.9),
+        appointments=_by_label(appointment_rows),
+        appointments_total=appointments_total,
+        lead_median=percentile_cont(lead.items(), 0.5),
+        lead_p90=percentile_cont(lead.items(), 0.9),
+        open_minutes=open_minutes,
+        booked_minutes=booked,
+        payments=payments,
+        payments_online=sum(r.get("paid_online") for r in payments),
+        payments_counter=sum(r.get("paid_counter") for r in payments),
+        payments_online_cents=cents["paid_online"],
+        payments_counter_cents=cents["paid_counter"],
+    )

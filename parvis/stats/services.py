@@ -8,10 +8,14 @@ replaces the range's rows in one transaction. Running it twice gives the same ro
 from __future__ import annotations
 
 import datetime as dt
+import io
+import logging
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q
 from django.db.models.functions import TruncDate
@@ -25,7 +29,11 @@ from parvis.legal.clock import PARIS, late_q, paris_today
 from parvis.legal.enums import AcknowledgmentKind, DeadlineState
 from parvis.legal.models import Acknowledgment, PiecesRequest
 from parvis.organisations.models import Organisation
-from parvis.stats.models import DailyResponseTime, DailyStat, OpenSnapshot, StatsSettings
+from parvis.stats.activity import activity_rows
+from parvis.stats.enums import ExportFormat, ExportKind, ExportStatus
+from parvis.stats.models import DailyActivity, DailyResponseTime, DailyStat, Export, OpenSnapshot, StatsSettings
+
+logger = logging.getLogger("parvis.stats")
 
 ACK_WORKING_DAYS = 10  # R112-11-2: the acknowledgment of receipt within 10 working days
 IMPLICIT_STATES = (DeadlineState.IMPLICIT_ACCEPTED, DeadlineState.IMPLICIT_REJECTED)
@@ -75,6 +83,7 @@ class RefreshResult:
     daily_rows: int
     response_rows: int
     open_rows: int
+    activity_rows: int = 0
 
 
 def _key(row: dict[str, Any], day: dt.date) -> Key:
@@ -230,10 +239,12 @@ def refresh_daily_stats(
     _closed(cases, start, end, rows)
     histogram = _response_times(cases, start, end, rows)
     snapshot = _open_snapshot(cases, today, now)
+    activity = activity_rows(ids, start, end)
 
     DailyStat.objects.filter(organisation_id__in=ids, day__gte=start, day__lte=end).delete()
     DailyResponseTime.objects.filter(organisation_id__in=ids, day__gte=start, day__lte=end).delete()
     OpenSnapshot.objects.filter(organisation_id__in=ids).delete()
+    DailyActivity.objects.filter(organisation_id__in=ids, day__gte=start, day__lte=end).delete()
     DailyStat.objects.bulk_create(
         [
             DailyStat(
@@ -245,6 +256,7 @@ def refresh_daily_stats(
     )
     DailyResponseTime.objects.bulk_create(histogram, batch_size=BATCH)
     OpenSnapshot.objects.bulk_create(snapshot, batch_size=BATCH)
+    DailyActivity.objects.bulk_create(activity, batch_size=BATCH)
     StatsSettings.objects.filter(organisation_id__in=ids).update(refreshed_at=now)
     return RefreshResult(
         organisations=len(ids),
@@ -253,6 +265,7 @@ def refresh_daily_stats(
         daily_rows=len(rows),
         response_rows=len(histogram),
         open_rows=len(snapshot),
+        activity_rows=len(activity),
     )
 
 
@@ -281,3 +294,194 @@ def set_public_stats(
             request=request,
         )
     return settings
+
+
+# --- Exports built in the background ------------------------------------------------------------------
+
+EXPORT_DAYS = 7  # a ready file stays downloadable this long
+PROGRESS_EVERY = 500  # rows between two progress updates
+
+
+def background_threshold() -> int:
+    """Lists longer than this are built by the worker (setting ``STATS_EXPORT_BACKGROUND_ROWS``)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "STATS_EXPORT_BACKGROUND_ROWS", 5000))
+
+
+@transaction.atomic
+def request_export(
+    *,
+    organisation: Organisation,
+    kind: str,
+    params: dict[str, Any],
+    format: str,
+    title: str,
+    filename: str,
+    rows_total: int,
+    actor: Any,
+    request: HttpRequest | None = None,
+) -> Export:
+    """Record an export to build and enqueue its task once the transaction commits; journaled."""
+    from parvis.stats.tasks import run_export_task
+
+    export = Export.objects.create(
+        organisation=organisation,
+        requested_by=actor,
+        kind=kind,
+        params=params,
+        format=format,
+        title=title[:300],
+        filename=filename[:200],
+        rows_total=rows_total,
+    )
+    record_event(
+        action="stats.export_requested",
+        actor=actor,
+        organisation=organisation,
+        obj=export,
+        after={"kind": kind, "params": params, "format": format, "rows": rows_total},
+        request=request,
+    )
+    transaction.on_commit(lambda: run_export_task.enqueue(export.pk))
+    return export
+
+
+def _claim_export(export_id: int) -> Export | None:
+    with transaction.atomic():
+        export = Export.objects.select_for_update().filter(pk=export_id).first()
+        if export is None or export.status != ExportStatus.PENDING:
+            return None  # already built, or being built by another worker
+        export.status = ExportStatus.RUNNING
+        export.started_at = timezone.now()
+        export.save(update_fields=["status", "started_at"])
+        return export
+
+
+def run_export(*, export_id: int) -> Export | None:
+    """Build the file of a pending export (the worker's task): rows are counted as they are written
+    (the progress page reads ``rows_done``), then the file is stored, the requester notified by email
+    (outbox) and on screen. Running it twice builds the file once."""
+    from parvis.stats.spreadsheets import Sheet, write_csv, write_ods
+    from parvis.stats.tables import CASE_HEADER, case_list_queryset, case_rows
+
+    export = _claim_export(export_id)
+    if export is None:
+        return None
+    try:
+        if export.kind != ExportKind.CASES or export.requested_by is None:
+            raise ValueError("Export inconnu ou demandeur supprimé.")
+        cases = case_list_queryset(organisation=export.organisation, user=export.requested_by, params=export.params)
+        total = cases.count()
+        Export.objects.filter(pk=export.pk).update(rows_total=total)
+
+        def progress(done: int) -> None:
+            if done % PROGRESS_EVERY == 0:
+                Export.objects.filter(pk=export.pk).update(rows_done=done)
+
+        sheet = Sheet(export.title[:31], CASE_HEADER, case_rows(cases))
+        with tempfile.TemporaryFile() as stream:
+            if export.format == ExportFormat.ODS:
+                written = write_ods([sheet], stream, progress=progress)
+            else:
+                text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+                written = write_csv([sheet], text, progress=progress)
+                text.flush()
+                text.detach()
+            stream.seek(0)
+            export.file.save(export.filename, File(stream), save=False)
+    except Exception as exc:  # noqa: BLE001 - the requester sees the failure; the log has the details
+        logger.exception("Export %s failed", export.pk)
+        Export.objects.filter(pk=export.pk).update(
+            status=ExportStatus.FAILED, finished_at=timezone.now(), error=str(exc)[:300]
+        )
+        export.refresh_from_db()
+        return export
+    return _finish_export(export=export, written=written)
+
+
+@transaction.atomic
+def _finish_export(*, export: Export, written: int) -> Export:
+    from parvis.notifications.services import queue_message
+    from parvis.organisations.queries import absolute_url
+
+    now = timezone.now()
+    export.status = ExportStatus.READY
+    export.rows_done = export.rows_total = written
+    export.finished_at = now
+    export.expires_at = now + dt.timedelta(days=EXPORT_DAYS)
+    export.save(update_fields=["file", "status", "rows_done", "rows_total", "finished_at", "expires_at"])
+    record_event(
+        action="stats.export_ready",
+        actor=None,
+        organisation=export.organisation,
+        obj=export,
+        after={"rows": written, "format": export.format},
+    )
+    user = export.requested_by
+    if user is not None and user.email:
+        from django.urls import reverse
+
+        queue_message(
+            organisation=export.organisation,
+            event="stats.export_ready",
+            to=user.email,
+            context={
+                "organisation_name": export.organisation.name,
+                "title": export.title,
+                "rows": written,
+                "format": export.get_format_display(),
+                "expires_on": timezone.localtime(export.expires_at).strftime("%d/%m/%Y"),
+                "link": absolute_url(export.organisation, reverse("stats:export_detail", kwargs={"pk": export.pk})),
+            },
+            related=export,
+        )
+    return export
+
+
+@transaction.atomic
+def record_export_download(*, export: Export, actor: Any, request: HttpRequest | None = None) -> None:
+    """Journal a download (a list of cases leaves the platform) and mark the on-screen notice as seen."""
+    Export.objects.filter(pk=export.pk, downloaded_at__isnull=True).update(downloaded_at=timezone.now())
+    record_event(
+        action="stats.export_downloaded",
+        actor=actor,
+        organisation=export.organisation,
+        obj=export,
+        after={"rows": export.rows_done, "format": export.format},
+        request=request,
+    )
+
+
+@transaction.atomic
+def record_cases_export(
+    *, organisation: Organisation, params: dict[str, Any], format: str, rows: int, actor: Any, request: HttpRequest
+) -> None:
+    """Journal a list of cases downloaded at once (short lists: no ``Export`` row)."""
+    record_event(
+        action="stats.cases_exported",
+        actor=actor,
+        organisation=organisation,
+        after={"params": params, "format": format, "rows": rows},
+        request=request,
+    )
+
+
+def delete_expired_exports(*, now: dt.datetime | None = None) -> int:
+    """Delete the files of the exports past their expiry (and of failed or stuck ones after a day)."""
+    now = now or timezone.now()
+    stale = Export.objects.filter(
+        Q(status=ExportStatus.READY, expires_at__lte=now)
+        | Q(
+            status__in=(ExportStatus.FAILED, ExportStatus.PENDING, ExportStatus.RUNNING),
+            created_at__lte=now - dt.timedelta(days=1),
+        )
+    )
+    count = 0
+    for export in stale:
+        if export.file:
+            export.file.delete(save=False)
+        with transaction.atomic():
+            Export.objects.filter(pk=export.pk).update(status=ExportStatus.EXPIRED, file="")
+        count += 1
+    return count

@@ -34,3 +34,24 @@ def refresh_recent_stats() -> int:
 @periodic("stats.refresh", every=900)
 def enqueue_stats_refresh() -> None:
     refresh_recent_stats.enqueue()
+
+
+@task()
+def run_export_task(export_id: int) -> int:
+    """Build the file of an export requested from a dashboard (``parvis.stats.services.run_export``)."""
+    from parvis.stats.services import run_export
+
+    export = run_export(export_id=export_id)
+    return export.rows_done if export is not None else 0
+
+
+@task()
+def delete_expired_exports_task() -> int:
+    from parvis.stats.services import delete_expired_exports
+
+    return delete_expired_exports()
+
+
+@periodic("stats.exports_cleanup", every=3600)
+def enqueue_exports_cleanup() -> None:
+    delete_expired_exports_task.enqueue()

@@ -11,37 +11,52 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parvis.accounts.access import agent_required, organisation_required
 from parvis.accounts.enums import Role
+from parvis.cases.enums import Channel
 from parvis.legal.clock import paris_today
 from parvis.organisations.models import Department, Organisation
 from parvis.stats import services
 from parvis.stats.access import (
     MANAGER_ROLES,
     current_organisation,
+    exports_visible,
     get_department_for_stats,
+    get_export_for_user,
     is_manager,
     organisation_ids,
     require_manager,
     stats_departments,
 )
+from parvis.stats.enums import CaseList, ExportKind, ExportStatus
 from parvis.stats.forms import StatsFilterForm
 from parvis.stats.queries import (
     Dashboard,
     Figures,
     StatsFilters,
+    activity,
     dashboard,
     departments_for,
     procedures_for,
     public_settings,
 )
+from parvis.stats.spreadsheets import CSV_CONTENT_TYPE, FORMATS, ODS_CONTENT_TYPE, Sheet, csv_bytes, ods_bytes
+from parvis.stats.tables import (
+    ACTIVITY_TABLES,
+    CASE_HEADER,
+    TABLES,
+    appointment_summary_sheet,
+    case_list_queryset,
+    case_list_title,
+    case_rows,
+    sheets,
+)
 
-TABLES = ("summary", "channel", "procedure", "department", "organisation", "month", "backlog")
 OPEN_DATA_MIN = 5  # statistical secrecy: counts from 1 to 4 are not published (docs/stats.md)
 
 
@@ -99,6 +114,14 @@ def _drill_links(filters: StatsFilters, board: Dashboard) -> dict[str, Any]:
     }
 
 
+def _case_lists(filters: StatsFilters, board: Dashboard) -> list[tuple[str, str, int]]:
+    """The lists of cases a dashboard offers to download: (list, label, how many now)."""
+    return [
+        (CaseList.LATE, "Demandes en retard", board.total.late),
+        (CaseList.OPEN, "Demandes en cours", board.total.open_total),
+    ]
+
+
 def _csv_query(request: HttpRequest) -> str:
     kept = request.GET.copy()
     kept.pop("table", None)
@@ -107,7 +130,9 @@ def _csv_query(request: HttpRequest) -> str:
 
 def _render(request: HttpRequest, organisation: Organisation, department: Department | None) -> HttpResponse:
     form, filters, selection = _selection(request, organisation, department=department)
-    board = dashboard(organisation_ids(organisation), filters)
+    ids = organisation_ids(organisation)
+    board = dashboard(ids, filters)
+    board_activity = activity(ids, filters, cases_only=department is not None)
     links = {} if organisation.is_epci else _drill_links(filters, board)
     export_url = (
         reverse("stats:department_export", kwargs={"pk": department.pk})
@@ -125,7 +150,15 @@ def _render(request: HttpRequest, organisation: Organisation, department: Depart
             "links": links,
             "is_epci": organisation.is_epci,
             "export_url": export_url,
+            "ods_url": export_url.removesuffix(".csv") + ".ods",
             "csv_query": _csv_query(request),
+            "activity": board_activity,
+            "case_lists": [] if organisation.is_epci else _case_lists(filters, board),
+            "ready_exports": list(
+                exports_visible(request).filter(
+                    requested_by=request.user.pk, status=ExportStatus.READY, downloaded_at__isnull=True
+                )[:5]
+            ),
             "other_departments": _department_choices(request, organisation, department),
             "is_manager": is_manager(request),
         },
@@ -180,88 +213,162 @@ def _number(value: float | None, digits: int = 1) -> str:
     return "" if value is None else f"{value:.{digits}f}".replace(".", ",")
 
 
-FIGURE_COLUMNS: list[tuple[str, str]] = [
-    ("Reçues", "received"),
-    ("Closes", "closed"),
-    ("En cours (maintenant)", "open_total"),
-    ("En retard (maintenant)", "late"),
-    ("Décisions expresses", "decided"),
-    ("Closes avec un délai", "with_delay"),
-    ("Décidées dans le délai", "within_delay"),
-    ("Acceptations implicites", "implicit_accepted"),
-    ("Rejets implicites", "implicit_rejected"),
-    ("Dossiers incomplets", "incomplete"),
-    ("Accusés de réception dans le délai légal", "ack_within"),
-    ("Réponses", "responded"),
-]
+def _file_response(sheets: list[Sheet], filename: str, fmt: str) -> HttpResponse:
+    if fmt == "ods":
+        response = HttpResponse(ods_bytes(sheets), content_type=ODS_CONTENT_TYPE)
+    else:
+        response = HttpResponse(csv_bytes(sheets), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
 
 
-def _figure_row(figures: Figures) -> list[Any]:
-    return [
-        *(getattr(figures, name) for _, name in FIGURE_COLUMNS),
-        _number(figures.within_delay_rate * 100 if figures.within_delay_rate is not None else None),
-        _number(figures.incomplete_rate * 100 if figures.incomplete_rate is not None else None),
-        _number(figures.ack_within_rate * 100 if figures.ack_within_rate is not None else None),
-        _number(figures.mean_days),
-        _number(figures.median),
-        _number(figures.p90),
-    ]
-
-
-FIGURE_HEADER = [
-    *(label for label, _ in FIGURE_COLUMNS),
-    "Part décidée dans le délai (%)",
-    "Taux de dossiers incomplets (%)",
-    "Part des accusés de réception dans le délai (%)",
-    "Délai moyen de réponse (jours)",
-    "Délai médian de réponse (jours)",
-    "9e décile du délai de réponse (jours)",
-]
-
-
-def _export(request: HttpRequest, organisation: Organisation, department: Department | None) -> HttpResponse:
+def _export(request: HttpRequest, organisation: Organisation, department: Department | None, fmt: str) -> HttpResponse:
     _, filters, _ = _selection(request, organisation, department=department)
     table = request.GET.get("table", "summary")
-    if table not in TABLES:
+    if table not in TABLES or (department is not None and table in ACTIVITY_TABLES and table != "channel_use"):
         raise Http404("Tableau inconnu.")
-    board = dashboard(organisation_ids(organisation), filters)
-    name = f"statistiques-{organisation.slug}-{table}-{filters.start.isoformat()}-{filters.end.isoformat()}.csv"
-    response, writer = _csv_response(name)
-    if table == "backlog":
-        writer.writerow(["Ancienneté depuis la réception", "Demandes en cours"])
-        for _, label, count in board.backlog:
-            writer.writerow([label, count])
-        return response
-    rows = {
-        "summary": [board.total],
-        "channel": board.by_channel,
-        "procedure": board.by_procedure,
-        "department": board.by_department,
-        "organisation": board.by_organisation,
-        "month": board.by_month,
-    }[table]
-    first = {"summary": "Période", "channel": "Canal", "procedure": "Démarche", "department": "Service"}.get(
-        table, "Collectivité" if table == "organisation" else "Mois"
+    ids = organisation_ids(organisation)
+    board = dashboard(ids, filters)
+    needs_activity = table in ACTIVITY_TABLES or table == "all"
+    board_activity = (
+        activity(ids, filters, cases_only=department is not None, with_occupancy=table in ("all", "appointments"))
+        if needs_activity
+        else None
     )
-    writer.writerow([first, *FIGURE_HEADER])
-    for figures in rows:
-        label = f"{filters.start.isoformat()} au {filters.end.isoformat()}" if table == "summary" else figures.label
-        writer.writerow([label, *_figure_row(figures)])
-    return response
+    found = sheets(
+        table,
+        board=board,
+        activity=board_activity,
+        filters=filters,
+        is_epci=organisation.is_epci,
+        department=department is not None,
+    )
+    if table == "appointments" and board_activity is not None:
+        found.append(appointment_summary_sheet(board_activity))
+    name = f"statistiques-{organisation.slug}-{table}-{filters.start.isoformat()}-{filters.end.isoformat()}"
+    return _file_response(found, name, fmt)
 
 
 @require_GET
 @agent_required(*MANAGER_ROLES)
-def export(request: HttpRequest) -> HttpResponse:
-    """CSV of one table of the organisation's dashboard (``?table=``), with the dashboard's filters."""
-    return _export(request, current_organisation(request), None)
+def export(request: HttpRequest, fmt: str = "csv") -> HttpResponse:
+    """CSV or ODS of one table of the organisation's dashboard (``?table=``; ``all``: every table,
+    one sheet each), with the dashboard's filters."""
+    return _export(request, current_organisation(request), None, fmt)
 
 
 @require_GET
 @agent_required()
-def department_export(request: HttpRequest, pk: int) -> HttpResponse:
+def department_export(request: HttpRequest, pk: int, fmt: str = "csv") -> HttpResponse:
     department = get_department_for_stats(request, pk)
-    return _export(request, current_organisation(request), department)
+    return _export(request, current_organisation(request), department, fmt)
+
+
+# --- Lists of cases behind a figure (immediate when short, in the background when long) -----------------
+
+
+def _list_params(request: HttpRequest, organisation: Organisation) -> tuple[dict[str, Any], Department | None]:
+    """The list asked for (POST) and the dashboard it comes from: a department's (its agents) or the
+    organisation's (managers)."""
+    data = request.POST
+    if data.get("list") not in CaseList.values or data.get("format") not in FORMATS:
+        raise Http404("Liste inconnue.")
+    scope = data.get("scope_department", "")
+    department = None
+    if scope:
+        if not scope.isdigit():
+            raise Http404("Service introuvable.")
+        department = get_department_for_stats(request, int(scope))
+    else:
+        require_manager(request)
+    params: dict[str, Any] = {"list": data["list"]}
+    for name in ("procedure", "department"):
+        value = data.get(name, "")
+        if value.isdigit():
+            params[name] = int(value)
+    if department is not None:
+        params["department"] = department.pk
+    if data.get("channel") in Channel.values:
+        params["channel"] = data["channel"]
+    return params, department
+
+
+def _list_names(params: dict[str, Any]) -> dict[str, str]:
+    from parvis.procedures.models import Procedure
+
+    names = {}
+    if params.get("procedure"):
+        names["procedure"] = Procedure.objects.filter(pk=params["procedure"]).values_list("title", flat=True).first()
+    if params.get("department"):
+        names["department"] = Department.objects.filter(pk=params["department"]).values_list("name", flat=True).first()
+    if params.get("channel"):
+        names["channel"] = dict(Channel.choices).get(params["channel"], "")
+    return {k: v for k, v in names.items() if v}
+
+
+@require_POST
+@agent_required()
+def case_export(request: HttpRequest) -> HttpResponse:
+    """As an agent, I download the list of cases behind a figure (e.g. « en retard »): at once when it
+    is short; built in the background, with its progress and a notification, when it is long."""
+    organisation = current_organisation(request)
+    params, _ = _list_params(request, organisation)
+    fmt = request.POST["format"]
+    cases = case_list_queryset(organisation=organisation, user=request.user, params=params)
+    total = cases.count()
+    title = case_list_title(params, _list_names(params))
+    filename = f"demandes-{organisation.slug}-{params['list']}-{paris_today().isoformat()}.{fmt}"
+    if total > services.background_threshold():
+        export_ = services.request_export(
+            organisation=organisation,
+            kind=ExportKind.CASES,
+            params=params,
+            format=fmt,
+            title=title,
+            filename=filename,
+            rows_total=total,
+            actor=request.user,
+            request=request,
+        )
+        messages.info(request, f"La liste compte {total} demandes : elle est préparée en arrière-plan.")
+        return redirect("stats:export_detail", pk=export_.pk)
+    services.record_cases_export(
+        organisation=organisation, params=params, format=fmt, rows=total, actor=request.user, request=request
+    )
+    sheet = Sheet(title[:31], CASE_HEADER, case_rows(cases))
+    return _file_response([sheet], filename.rsplit(".", 1)[0], fmt)
+
+
+@require_GET
+@agent_required()
+def export_list(request: HttpRequest) -> HttpResponse:
+    """My exports (an administrator: every agent's), with their state and their files while they last."""
+    exports = list(exports_visible(request).select_related("requested_by")[:100])
+    return render(request, "stats/exports.html", {"exports": exports})
+
+
+@require_GET
+@agent_required()
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress of an export (htmx polls the status part every 2 seconds while it is built)."""
+    export_ = get_export_for_user(request, pk)
+    template = "stats/includes/export_status.html" if request.headers.get("HX-Request") else "stats/export.html"
+    return render(request, template, {"export": export_})
+
+
+@require_GET
+@agent_required()  # type: ignore[arg-type]  # a FileResponse streams: not an HttpResponse subclass
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
+    export_ = get_export_for_user(request, pk)
+    if export_.status != ExportStatus.READY or not export_.file:
+        raise Http404("Ce fichier n'est pas (ou plus) disponible.")
+    services.record_export_download(export=export_, actor=request.user, request=request)
+    content_type = ODS_CONTENT_TYPE if export_.format == "ods" else CSV_CONTENT_TYPE
+    response = FileResponse(
+        export_.file.open("rb"), as_attachment=True, filename=export_.filename, content_type=content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _public_organisation(request: HttpRequest) -> Organisation:

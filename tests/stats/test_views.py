@@ -138,7 +138,7 @@ def test_dashboard_query_count_does_not_grow_with_the_data(
 ) -> None:
     client = logged_in(admin_a, HOST_A)
     client.get("/backoffice/statistiques/collectivite/")
-    with django_assert_max_num_queries(18) as before:
+    with django_assert_max_num_queries(22) as before:
         client.get("/backoffice/statistiques/collectivite/")
     for channel in ("web", "mail", "phone", "email"):
         for _ in range(3):

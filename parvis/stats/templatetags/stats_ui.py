@@ -36,3 +36,29 @@ def bar_width(value: Any, largest: Any) -> str:
     if value <= 0 or largest <= 0:
         return "0"
     return f"{max(value / largest * 100, 0.5):.2f}"
+
+
+@register.filter
+def euros(cents: Any) -> str:
+    """123450 → « 1 234,50 € » (narrow no-break space between thousands)."""
+    try:
+        value = int(cents or 0)
+    except (TypeError, ValueError):
+        return "—"
+    text = f"{value / 100:,.2f}".replace(",", "\u202f").replace(".", ",")
+    return f"{text} €"
+
+
+@register.filter
+def count_of(row: Any, column: str) -> int:
+    """``row.get(column)`` in a template (an activity table's cell)."""
+    return int(row.get(column)) if row is not None else 0
+
+
+@register.filter
+def share(part: Any, whole: Any) -> float | None:
+    """part / whole, None when whole is 0 (then « — » through ``percent``)."""
+    try:
+        return float(part) / float(whole) if whole else None
+    except (TypeError, ValueError):
+        return None
