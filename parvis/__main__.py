@@ -8,7 +8,12 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"api-token": "api_token", "bench-data": "bench_data", "stats-refresh": "stats_refresh"}
+ALIASES = {
+    "api-token": "api_token",
+    "bench-data": "bench_data",
+    "smtp-inbox": "smtp_inbox",
+    "stats-refresh": "stats_refresh",
+}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -25,6 +25,7 @@ NOT_TENANT_URLS = {
     "media": "only mounted in demo/debug mode",
     "api_v1": "REST API with bearer tokens (session clients get 401): see tests/api/test_isolation.py",
     "fc_demo_api": "local OpenID provider's back channel (secret, bearer token): tests/franceconnect/test_provider.py",
+    "inbox_webhook": "inbound email webhook (bearer secret, no session): tests/inbox/test_webhook.py",
 }
 
 PROJECT_CASES = [

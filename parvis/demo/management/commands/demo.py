@@ -22,6 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--addr", default="127.0.0.1", help="Address to listen on (default 127.0.0.1).")
         parser.add_argument("--port", default="8000", help="Port to listen on (default 8000).")
         parser.add_argument("--no-serve", action="store_true", help="Only migrate and load the data, then exit.")
+        parser.add_argument(
+            "--smtp-port", type=int, default=2525, help="Port of the inbound-email SMTP listener (0: none)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO:
@@ -39,7 +42,7 @@ class Command(BaseCommand):
         self.print_welcome(options["port"])
         if options["no_serve"]:
             return
-        self.serve(options["addr"], options["port"])
+        self.serve(options["addr"], options["port"], options["smtp_port"])
 
     def print_welcome(self, port: str) -> None:
         w = self.stdout.write
@@ -59,17 +62,35 @@ class Command(BaseCommand):
         w("  à saisir dans une application d'authentification ; code du moment : uv run parvis demo_totp")
         w("")
 
-    def serve(self, addr: str, port: str) -> None:
+    def serve(self, addr: str, port: str, smtp_port: int = 2525) -> None:
         env = {**os.environ, "PARVIS_DEMO": "1"}
         worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "parvis", "worker", "--verbosity", "0"], env=env
         )
         self.stdout.write(f"Travailleur de tâches démarré (pid {worker.pid}). Serveur web sur http://{addr}:{port}/")
+        smtp = self.start_smtp(smtp_port) if smtp_port else None
         try:
             call_command("runserver", f"{addr}:{port}", use_reloader=False, use_threading=True)
         finally:
+            if smtp is not None:
+                smtp.stop()
             worker.terminate()
             try:
                 worker.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 worker.kill()
+
+    def start_smtp(self, port: int) -> Any:
+        """The inbound-email listener (parvis/inbox/smtp.py) in a thread: mail sent to
+        mairie@admiville.localhost on 127.0.0.1:<port> becomes a case (docs/inbox.md)."""
+        from parvis.inbox.smtp import start_listener
+
+        try:
+            listener = start_listener("127.0.0.1", port)
+        except Exception as exc:  # noqa: BLE001 - the demo runs without it (port taken...)
+            self.stdout.write(f"Réception des courriels non démarrée sur 127.0.0.1:{port} : {exc}")
+            return None
+        self.stdout.write(
+            f"Réception des courriels : SMTP sur 127.0.0.1:{port}, par exemple vers mairie@admiville.localhost"
+        )
+        return listener

@@ -1,0 +1,70 @@
+"""A small SMTP listener (aiosmtpd) that accepts mail for the known inbound addresses only.
+
+``parvis smtp-inbox`` runs it on its own; ``parvis demo`` starts it on 127.0.0.1:2525 beside the
+web server. It answers 550 to any recipient that is not an active inbound address, and ingests each
+message once stored (``250`` only after the raw bytes are committed). It is meant for the demo, a
+test bench, or behind a real MTA (Postfix relaying to it); it does no TLS and no authentication.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from django.db import close_old_connections
+
+from parvis.inbox.enums import Source
+from parvis.inbox.models import InboundAddress
+from parvis.inbox.services import MAX_RAW_BYTES, InboxError, ingest_message
+
+
+def _known(recipient: str) -> bool:
+    close_old_connections()
+    try:
+        return InboundAddress.objects.filter(address__iexact=recipient.strip("<>"), is_active=True).exists()
+    finally:
+        close_old_connections()
+
+
+def _ingest(raw: bytes, recipients: list[str]) -> None:
+    close_old_connections()
+    try:
+        for recipient in recipients:
+            address = InboundAddress.objects.filter(address__iexact=recipient, is_active=True).first()
+            if address is not None:
+                ingest_message(raw=raw, source=Source.SMTP, envelope_recipients=[recipient], address=address)
+    finally:
+        close_old_connections()
+
+
+class InboxHandler:
+    """aiosmtpd handler; the database is used from a worker thread (Django's ORM is synchronous)."""
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any) -> str:
+        known = await asyncio.get_running_loop().run_in_executor(None, _known, address)
+        if not known:
+            return "550 5.1.1 Adresse inconnue : aucune boîte de réception Parvis à ce nom"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        data = envelope.original_content or envelope.content
+        raw = data if isinstance(data, bytes) else str(data).encode("utf-8", errors="replace")
+        # As the final delivery MTA would (RFC 5321 §4.4): the envelope sender, empty for a bounce.
+        raw = f"Return-Path: <{envelope.mail_from or ''}>\r\n".encode() + raw
+        recipients = [r.strip("<>").lower() for r in envelope.rcpt_tos]
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, _ingest, raw, recipients)
+        except InboxError as exc:
+            return f"552 5.3.4 {exc}"
+        except Exception:  # noqa: BLE001 - tell the sender to retry rather than lose the message
+            return "451 4.3.0 Erreur temporaire, réessayez plus tard"
+        return "250 Message reçu"
+
+
+def start_listener(host: str = "127.0.0.1", port: int = 2525) -> Controller:
+    """Start the listener in its own thread; call ``.stop()`` on the result to end it."""
+    controller = Controller(InboxHandler(), hostname=host, port=port, data_size_limit=MAX_RAW_BYTES, decode_data=False)
+    controller.start()
+    return controller
