@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "parvis.interventions",
     "parvis.open311",
     "parvis.alerts",
+    "parvis.documents",
     "parvis.demo",
 ]
 

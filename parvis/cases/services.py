@@ -427,6 +427,10 @@ def add_document(
         obj=case,
         after={"document": document.pk, "name": upload.name, "sha256": upload.sha256},
     )
+    if issued_by_administration and visible_to_citizen:
+        from parvis.documents.services import receive_issued_document
+
+        receive_issued_document(case_document=document, case=case, actor=actor)  # into the requester's safe
     return document
 
 

@@ -422,6 +422,9 @@ def document(request: HttpRequest, reference: str, pk: int) -> FileResponse:
     case = get_case_for_agent(request, reference)
     found = get_document_for_agent(case, pk)
     log_personal_data_view(actor=_actor(request), organisation=case.organisation, obj=found, request=request)
+    from parvis.documents.services import log_agent_view
+
+    log_agent_view(case_document=found, case=case, actor=_actor(request))  # shown in the resident's safe
     response = FileResponse(
         found.file.open("rb"), as_attachment=True, filename=found.name, content_type=found.content_type
     )
