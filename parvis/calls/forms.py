@@ -9,8 +9,9 @@ from django.urls import reverse
 from parvis.accounts.models import User
 from parvis.calls.enums import Outcome
 from parvis.calls.models import CallSubject
-from parvis.calls.queries import known_callers, subjects_of
+from parvis.calls.queries import chosen_caller, known_callers, subjects_of
 from parvis.organisations.models import Department, Organisation
+from parvis.people.models import Person
 from parvis.procedures.models import Procedure
 
 LOGGABLE_OUTCOMES = [(value, label) for value, label in Outcome.choices if value != Outcome.CASE]
@@ -24,10 +25,14 @@ class CallForm(forms.Form):
         label="Rechercher la personne",
         required=False,
         max_length=100,
-        help_text="Nom, adresse électronique ou téléphone, parmi les personnes ayant déjà une demande ici.",
+        help_text="Nom, date de naissance (JJ/MM/AAAA), adresse électronique ou téléphone, "
+        "parmi les personnes connues de la collectivité.",
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-    caller_user = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The person chosen among those found (radio buttons rendered by hand): « person-12 » for a
+    # record of the organisation, « account-5 » for an account that filed here without a record yet.
+    caller_choice = forms.CharField(required=False, widget=forms.HiddenInput)
+    caller_user = forms.IntegerField(required=False, widget=forms.HiddenInput)  # the account alone (older form)
     caller_name = forms.CharField(
         label="Nom de la personne",
         required=False,
@@ -41,6 +46,10 @@ class CallForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
     caller_email = forms.EmailField(label="Adresse électronique", required=False)
+    new_person = forms.BooleanField(
+        label="Créer une fiche pour cette personne (avec le nom, le téléphone et le courriel saisis)",
+        required=False,
+    )
     subject = forms.ModelChoiceField(
         label="Sujet", queryset=CallSubject.objects.none(), required=False, empty_label="Autre (précisez ci-dessous)"
     )
@@ -71,6 +80,7 @@ class CallForm(forms.Form):
         assert isinstance(transferred, forms.ModelChoiceField)
         transferred.queryset = Department.objects.filter(organisation=organisation).order_by("name")
         self.caller: User | None = None
+        self.person: Person | None = None
         # htmx: the people found and the articles suggested arrive as the agent types (the buttons
         # of the page give the same results without JavaScript).
         self.fields["caller_search"].widget.attrs.update(
@@ -98,15 +108,31 @@ class CallForm(forms.Form):
                 raise forms.ValidationError("Cette personne n'a pas été trouvée : recherchez-la de nouveau.")
         return pk
 
+    def clean_caller_choice(self) -> str:
+        value = (self.cleaned_data.get("caller_choice") or "").strip()
+        self.person, account = chosen_caller(self.organisation, value)
+        if value and self.person is None and account is None:
+            raise forms.ValidationError("Cette personne n'a pas été trouvée : recherchez-la de nouveau.")
+        if account is not None:
+            self.caller = account
+        return value
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("caller_user") and not (data.get("caller_name") or "").strip():
-            self.add_error("caller_name", "Indiquez le nom de la personne (ou « Anonyme »), ou choisissez son compte.")
+        chosen = self.person is not None or self.caller is not None
+        if not chosen and not (data.get("caller_name") or "").strip():
+            self.add_error("caller_name", "Indiquez le nom de la personne (ou « Anonyme »), ou choisissez-la.")
         if not data.get("subject") and not (data.get("subject_other") or "").strip():
             self.add_error("subject_other", "Choisissez un sujet dans la liste, ou décrivez-le ici.")
         if data.get("outcome") == Outcome.TRANSFERRED and not data.get("transferred_to"):
             self.add_error("transferred_to", "Choisissez le service vers lequel l'appel est transféré.")
         return data
+
+
+class LinkPersonForm(forms.Form):
+    """On a call logged without a record: pick one of the records found, or create one."""
+
+    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class ToCaseForm(forms.Form):

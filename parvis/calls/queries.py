@@ -16,6 +16,7 @@ from parvis.calls.enums import Outcome
 from parvis.calls.models import Call, CallSubject
 from parvis.cases.models import Case
 from parvis.organisations.models import Organisation
+from parvis.people.models import Person
 
 CALLER_RESULTS = 8
 
@@ -31,6 +32,74 @@ def known_callers(organisation: Organisation) -> QuerySet[User]:
     filed = Case.objects.filter(organisation=organisation, requester=OuterRef("pk"))
     called = Call.objects.filter(organisation=organisation, caller_user=OuterRef("pk"))
     return User.objects.filter(Q(Exists(filed)) | Q(Exists(called)), is_active=True)
+
+
+def chosen_caller(organisation: Organisation, value: str) -> tuple[Person | None, User | None]:
+    """The caller picked in the call form: « person-<pk> » (a record of ``organisation``) or
+    « account-<pk> » (an account among ``known_callers``). (None, None) for anything else."""
+    kind, _, pk = (value or "").partition("-")
+    if not pk.isdigit():
+        return None, None
+    if kind == "person":
+        person = Person.objects.active().filter(organisation=organisation, pk=int(pk)).select_related("user").first()
+        return person, None
+    if kind == "account":
+        return None, known_callers(organisation).filter(pk=int(pk)).first()
+    return None, None
+
+
+@dataclass
+class Found:
+    """Who the agent may be talking to: the organisation's records, then the accounts that filed
+    or called here but have no record yet (a record is created when the call is saved)."""
+
+    people: list[Person]
+    accounts: list[User]
+
+    def __bool__(self) -> bool:
+        return bool(self.people or self.accounts)
+
+
+def find_people_and_callers(organisation: Organisation, text: str) -> Found:
+    """Two queries at most: ``people.queries.search_persons`` and ``find_callers``."""
+    from parvis.people.queries import search_persons
+
+    people = search_persons(organisation, text, limit=CALLER_RESULTS)
+    with_record = {p.user_id for p in people if p.user_id}
+    accounts = [user for user in find_callers(organisation, text) if user.pk not in with_record]
+    if accounts:
+        # Accounts whose record exists but did not match the words typed (e.g. a phone typed
+        # differently): show the record rather than the bare account.
+        recorded = set(
+            Person.objects.active()
+            .filter(organisation=organisation, user__in=accounts)
+            .values_list("user_id", flat=True)
+        )
+        extra = [u for u in accounts if u.pk in recorded]
+        if extra:
+            people += list(
+                Person.objects.active()
+                .filter(organisation=organisation, user__in=extra)
+                .select_related("user")[:CALLER_RESULTS]
+            )
+            accounts = [u for u in accounts if u.pk not in recorded]
+    return Found(people=people[:CALLER_RESULTS], accounts=accounts)
+
+
+def people_like_caller(call: Call) -> list[Person]:
+    """Records of the call's organisation that may be its caller: the account's, else those
+    matching the typed email, phone or name (a few, for the agent to choose)."""
+    from parvis.people.queries import search_persons
+
+    people = Person.objects.active().filter(organisation_id=call.organisation_id)
+    if call.caller_user_id:
+        return list(people.filter(user_id=call.caller_user_id)[:1])
+    for text in (call.caller_email, call.caller_phone, call.caller_name):
+        if text and text.strip().lower() != "anonyme":
+            found = search_persons(call.organisation, text, limit=5)
+            if found:
+                return found
+    return []
 
 
 def _phone_digits() -> Any:

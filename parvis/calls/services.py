@@ -79,11 +79,11 @@ def log_call(
         raise CallError("La durée doit être comprise entre 0 et 600 minutes.")
     if person is not None:
         if person.organisation_id != organisation.pk:
-            raise CallError("Cette personne n'est pas connue de cette collectivité.", field="caller")
+            raise CallError("Cette personne n'est pas connue de cette collectivité.", field="caller_choice")
         if person.merged_into_id:
-            raise CallError("Cette fiche a été fusionnée : choisissez la fiche conservée.", field="caller")
+            raise CallError("Cette fiche a été fusionnée : choisissez la fiche conservée.", field="caller_choice")
         if caller_user is not None and person.user_id and person.user_id != caller_user.pk:
-            raise CallError("Ce compte n'est pas celui de cette personne.", field="caller")
+            raise CallError("Ce compte n'est pas celui de cette personne.", field="caller_choice")
         caller_user = caller_user or person.user
         caller_name = caller_name.strip() or person.full_name
         caller_email = caller_email.strip() or person.email
@@ -167,6 +167,48 @@ def _light_identity(
         )
     except PersonError as exc:
         raise CallError(str(exc), field="caller_name") from exc
+
+
+@transaction.atomic
+def link_call_to_person(
+    *, call: Call, person: Person | None = None, actor: Any, request: HttpRequest | None = None
+) -> Call:
+    """Link a call logged without a record to ``person``, or to a record made from the call:
+    the account's record when the caller has one, else a light identity from what was typed."""
+    if call.person_id:
+        raise CallError("Cet appel est déjà rattaché à une fiche.")
+    if person is None:
+        if call.caller_user_id:
+            person = person_for_user(
+                organisation=call.organisation, user=call.caller_user, actor=actor, request=request
+            )
+        else:
+            person = _light_identity(
+                organisation=call.organisation,
+                name=call.caller_name,
+                phone=call.caller_phone,
+                email=call.caller_email,
+                actor=actor,
+                request=request,
+            )
+    elif person.organisation_id != call.organisation_id or person.merged_into_id:
+        raise CallError("Cette personne n'est pas connue de cette collectivité.")
+    elif call.caller_user_id and person.user_id and person.user_id != call.caller_user_id:
+        raise CallError("Cette fiche est rattachée à un autre compte que celui de l'appel.")
+    call.person = person
+    call.save(update_fields=["person"])
+    if call.case_id and call.case is not None and call.case.person_id is None:
+        Case.objects.filter(pk=call.case_id, person__isnull=True).update(person=person)
+    record_event(
+        action="call.person_linked",
+        actor=actor,
+        organisation=call.organisation,
+        obj=call,
+        channel=Channel.PHONE,
+        after=_summary(call),
+        request=request,
+    )
+    return call
 
 
 def _call_text(call: Call) -> str:

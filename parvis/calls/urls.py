@@ -17,4 +17,5 @@ urlpatterns = [
     path("backoffice/appels/<int:pk>/", backoffice.detail, name="detail"),
     path("backoffice/appels/<int:pk>/demande/", backoffice.to_case, name="to_case"),
     path("backoffice/appels/<int:pk>/rattacher/", backoffice.attach, name="attach"),
+    path("backoffice/appels/<int:pk>/personne/", backoffice.link_person, name="person"),
 ]

@@ -66,6 +66,7 @@ CASES = [
     UrlCase("calls:detail", "agent", build=_call),
     UrlCase("calls:to_case", "agent", build=_call_no_marker, method="post", data={"procedure": "1"}),
     UrlCase("calls:attach", "agent", build=_call_no_marker, method="post", data={"reference": "X"}),
+    UrlCase("calls:person", "agent", build=_call_no_marker, method="post", data={"person": ""}),
     UrlCase("calls:statistics", "agent", build=_stats, note="elected officials too: test_calls.py"),
     UrlCase("calls:statistics_csv", "agent", build=_stats),
     UrlCase("calls:subjects", "admin", build=_stats),

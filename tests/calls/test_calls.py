@@ -63,7 +63,7 @@ def test_a_call_without_name_or_subject_is_refused_and_what_was_typed_is_kept(te
         "/backoffice/appels/", {"action": "save", "answer": "Ma réponse à garder", "outcome": Outcome.ANSWERED}
     )
     page = response.content.decode()
-    assert response.status_code == 200 and not Call.objects.exists()
+    assert response.status_code == 400 and not Call.objects.exists()
     assert "Ma réponse à garder" in page and "Indiquez le nom" in page and "Choisissez un sujet" in page
 
 
@@ -73,7 +73,7 @@ def test_a_transferred_call_names_the_department(territory, agent_a):
         "/backoffice/appels/",
         {"action": "save", "caller_name": "X", "subject_other": "Bruit", "outcome": Outcome.TRANSFERRED},
     )
-    assert response.status_code == 200 and "vers lequel" in response.content.decode()
+    assert response.status_code == 400 and "vers lequel" in response.content.decode()
     client.post(
         "/backoffice/appels/",
         {
@@ -135,7 +135,7 @@ def test_an_account_of_another_commune_cannot_be_linked(territory, agent_a):
         "/backoffice/appels/",
         {"action": "save", "caller_user": stranger.pk, "subject_other": "Suivi", "outcome": Outcome.ANSWERED},
     )
-    assert response.status_code == 200 and not Call.objects.exists()
+    assert response.status_code == 400 and not Call.objects.exists()
 
 
 def test_knowledge_articles_are_suggested_as_the_agent_types_the_subject(territory, agent_a):

@@ -17,9 +17,18 @@ from parvis.accounts.enums import Role
 from parvis.calls import queries, services
 from parvis.calls.access import CALL_ROLES, STATISTICS_ROLES, get_call_for_agent, get_subject_for_admin
 from parvis.calls.enums import Outcome
-from parvis.calls.forms import AttachForm, CallFilterForm, CallForm, PeriodForm, SubjectForm, ToCaseForm
+from parvis.calls.forms import (
+    AttachForm,
+    CallFilterForm,
+    CallForm,
+    LinkPersonForm,
+    PeriodForm,
+    SubjectForm,
+    ToCaseForm,
+)
 from parvis.knowledge.enums import Audience
 from parvis.knowledge.queries import suggest_articles
+from parvis.people.access import may_see_people
 
 CALLS_PER_PAGE = 50
 
@@ -46,9 +55,13 @@ def log(request: HttpRequest) -> HttpResponse:
     the agent types.
     """
     organisation = _org(request)
-    form = CallForm(request.POST or None, organisation=organisation)
+    initial = {}
+    preset = request.GET.get("personne", "")
+    if request.method == "GET" and preset.isdigit():  # « Enregistrer un appel » from a person's page
+        initial["caller_choice"] = f"person-{preset}"
+    form = CallForm(request.POST or None, organisation=organisation, initial=initial)
     action = request.POST.get("action", "save")
-    callers: list[Any] = []
+    found = queries.Found(people=[], accounts=[])
     if request.method == "POST" and action == "save" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -58,6 +71,8 @@ def log(request: HttpRequest) -> HttpResponse:
                 caller_phone=data.get("caller_phone") or "",
                 caller_email=data.get("caller_email") or "",
                 caller_user=form.caller,
+                person=form.person,
+                new_person=bool(data.get("new_person")),
                 subject=data.get("subject"),
                 subject_other=data.get("subject_other") or "",
                 question=data.get("question") or "",
@@ -69,12 +84,14 @@ def log(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except services.CallError as exc:
-            form.add_error(None, str(exc))
+            if exc.field == "caller_name":  # already known: show who, so the agent picks them
+                found = queries.find_people_and_callers(organisation, data.get("caller_name") or "")
+            form.add_error(exc.field if exc.field in form.fields and exc.field != "caller_choice" else None, str(exc))
         else:
             messages.success(request, f"Appel de {call.caller_name} enregistré.")
             return redirect("calls:detail", pk=call.pk)
     if request.method == "POST" and action == "find":
-        callers = queries.find_callers(organisation, request.POST.get("caller_search", ""))
+        found = queries.find_people_and_callers(organisation, request.POST.get("caller_search", ""))
     suggestions = []
     if request.method == "POST":
         text = _suggestion_text(
@@ -84,23 +101,35 @@ def log(request: HttpRequest) -> HttpResponse:
             request.POST.get("question", ""),
         )
         suggestions = suggest_articles(organisation, text, Audience.AGENTS, 5)
-    chosen = None
-    if request.method == "POST" and request.POST.get("caller_user", "").isdigit():
-        chosen = queries.known_callers(organisation).filter(pk=int(request.POST["caller_user"])).first()
+    chosen_person, chosen = _chosen(request, organisation)
     recent = list(queries.calls_for_organisation(organisation, agent=request.user)[:5])
+    refused = request.method == "POST" and action == "save"  # a saved call has redirected
     return render(
         request,
         "calls/backoffice/log.html",
         {
             "form": form,
-            "callers": callers,
-            "searched": action == "find",
+            "found": found,
+            "searched": action == "find" or bool(found),
             "chosen": chosen,
+            "chosen_person": chosen_person,
             "suggestions": suggestions,
             "recent": recent,
             "is_admin": Role.ADMIN in roles_in(request),
         },
+        status=400 if refused else 200,
     )
+
+
+def _chosen(request: HttpRequest, organisation: Any) -> tuple[Any, Any]:
+    """The person or account already picked (kept checked when the form is shown again)."""
+    if request.method == "GET":
+        preset = request.GET.get("personne", "")
+        return queries.chosen_caller(organisation, f"person-{preset}") if preset.isdigit() else (None, None)
+    value = request.POST.get("caller_choice", "")
+    if not value and request.POST.get("caller_user", "").isdigit():
+        value = f"account-{request.POST['caller_user']}"
+    return queries.chosen_caller(organisation, value)
 
 
 @require_GET
@@ -108,8 +137,8 @@ def log(request: HttpRequest) -> HttpResponse:
 def callers(request: HttpRequest) -> HttpResponse:
     """htmx partial: the people matching what the agent typed (scoped to this organisation)."""
     text = request.GET.get("caller_search", "")
-    found = queries.find_callers(_org(request), text)
-    return render(request, "calls/includes/callers.html", {"callers": found, "searched": bool(text.strip())})
+    found = queries.find_people_and_callers(_org(request), text)
+    return render(request, "calls/includes/callers.html", {"found": found, "searched": bool(text.strip())})
 
 
 @require_GET
@@ -155,6 +184,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "calls/backoffice/detail.html",
         {
             "call": call,
+            "may_see_people": may_see_people(request),
+            "people_found": [] if call.person_id else queries.people_like_caller(call),
             "to_case_form": ToCaseForm(organisation=organisation),
             "attach_form": AttachForm(),
             "suggestions": suggest_articles(organisation, text, Audience.AGENTS, 5),
@@ -204,6 +235,27 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Appel rattaché à la demande {case.reference}.")
+    return redirect("calls:detail", pk=call.pk)
+
+
+@require_POST
+@agent_required(*CALL_ROLES)
+def link_person(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link the call to a person's record: one of those found, or one made from the call."""
+    call = get_call_for_agent(request, pk)
+    form = LinkPersonForm(request.POST)
+    person = None
+    if form.is_valid() and form.cleaned_data.get("person"):
+        person = queries.chosen_caller(_org(request), f"person-{form.cleaned_data['person']}")[0]
+        if person is None:
+            messages.error(request, "Cette personne n'a pas été trouvée : rechargez la page.")
+            return redirect("calls:detail", pk=call.pk)
+    try:
+        services.link_call_to_person(call=call, person=person, actor=request.user, request=request)
+    except services.CallError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Appel rattaché à la fiche de la personne.")
     return redirect("calls:detail", pk=call.pk)
 
 
