@@ -80,10 +80,12 @@ class Report(models.Model):
     latitude = models.DecimalField("latitude", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("longitude", max_digits=9, decimal_places=6, null=True, blank=True)
     address = models.CharField("adresse ou lieu", max_length=300, blank=True)
+    district = models.CharField("quartier", max_length=100, blank=True)
     description = models.TextField("description")
     # Public map: only approved reports, with the moderated text, never the reporter.
     moderation = models.CharField("publication", max_length=10, choices=Moderation.choices, default=Moderation.PENDING)
     public_description = models.TextField("texte publié", blank=True)
+    public_place = models.CharField("lieu publié", max_length=300, blank=True)
     duplicate_of = models.ForeignKey(
         "self", verbose_name="doublon de", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
@@ -203,6 +205,7 @@ class Street(models.Model):
     folded = models.CharField(max_length=200, editable=False, db_index=True)
     postcode = models.CharField("code postal", max_length=5)
     city = models.CharField("commune", max_length=100)
+    district = models.CharField("quartier", max_length=100, blank=True)
     latitude = models.DecimalField("latitude du début", max_digits=9, decimal_places=6)
     longitude = models.DecimalField("longitude du début", max_digits=9, decimal_places=6)
     end_latitude = models.DecimalField("latitude de la fin", max_digits=9, decimal_places=6, null=True, blank=True)

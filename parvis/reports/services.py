@@ -18,7 +18,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case as Case_
+from django.db.models import Q, When
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -33,6 +34,7 @@ from parvis.procedures.models import Procedure
 from parvis.procedures.workflow import Workflow
 from parvis.reports.enums import Competence, Feedback, Moderation, PhotoKind
 from parvis.reports.geo import point_in_polygon, valid_coordinates
+from parvis.reports.geocoding import district_at, locate
 from parvis.reports.models import Boundary, Report, ReportCategory, ReportFollower, ReportPhoto, ReportSettings
 
 READY_PROCEDURE_SLUG = "signalement-espace-public"
@@ -115,7 +117,8 @@ def procedure_for(category: ReportCategory, organisation: Organisation) -> Proce
         own = available.filter(pk=category.procedure_id).first()
         if own is not None:
             return own
-    ready = available.filter(slug=READY_PROCEDURE_SLUG).first()
+    own_first = Case_(When(organisation=organisation, then=0), default=1)
+    ready = available.filter(slug=READY_PROCEDURE_SLUG).order_by(own_first, "pk").first()
     if ready is None:
         raise ReportError(
             f"{organisation.name} ne reçoit pas encore de signalements en ligne : "
@@ -204,7 +207,9 @@ def _coordinates_text(report: Report) -> str:
     return f"latitude {report.latitude}, longitude {report.longitude}"
 
 
-def _tell(follower: ReportFollower, event: str, context: dict[str, Any], actor: Any, attachments: Sequence[Any] = ()):
+def _tell(
+    follower: ReportFollower, event: str, context: dict[str, Any], actor: Any, attachments: Sequence[Any] = ()
+) -> Any:
     """Queue one message to a follower: email (with attachments) when known, else SMS."""
     from parvis.notifications.services import NotificationError, queue_message
 
@@ -324,12 +329,14 @@ def create_report(
     actor: Any,
     request: HttpRequest | None = None,
     idempotency_key: str | None = None,
+    geocode: bool = True,
 ) -> Report:
     """File a report made on ``organisation``'s site (or counter, phone, API).
 
     Routed to the competent organisation (see ``route``); the case is filed under the category's
     procedure (else the ready catalogue's "signalement-espace-public"); the category's department
-    processes it; the reporter follows it. The returned report carries ``tracking_code`` (known only
+    processes it; the reporter follows it. An address typed without coordinates is placed from the
+    street list (or the configured geocoder) when ``geocode``. The returned report carries ``tracking_code`` (known only
     now) and ``created`` (False when ``idempotency_key`` found the report already filed).
     """
     description = description.strip()
@@ -354,6 +361,11 @@ def create_report(
     if not authenticated and not (email or phone):
         raise ReportError("Indiquez une adresse électronique ou un téléphone pour être informé de l'intervention.")
     checked = [check_photo(p) for p in photos]  # before anything is written: a bad photo refuses the whole report
+    district = ""
+    if not has_point and geocode:
+        place = locate(organisation, address)
+        if place is not None:
+            latitude, longitude, district, has_point = place.latitude, place.longitude, place.district, True
 
     target = route(organisation=organisation, category=category, latitude=latitude, longitude=longitude)
     category = _category_in(category, target)
@@ -409,6 +421,7 @@ def create_report(
         latitude=lat,
         longitude=lon,
         address=address,
+        district=district or (district_at(target, lat, lon) if lat is not None and lon is not None else ""),
         description=description,
         routed_reason=(
             f"Transmis à {target.name} ({category.get_competence_display().lower()})"
@@ -682,6 +695,7 @@ def moderate_report(
     report: Report,
     decision: str,
     public_description: str = "",
+    public_place: str = "",
     public_photos: Iterable[int] = (),
     actor: Any,
     request: HttpRequest | None = None,
@@ -695,7 +709,8 @@ def moderate_report(
     before = {"moderation": report.moderation}
     report.moderation = decision
     report.public_description = text if decision == Moderation.APPROVED else ""
-    report.save(update_fields=["moderation", "public_description", "updated_at"])
+    report.public_place = public_place.strip()[:300] if decision == Moderation.APPROVED else ""
+    report.save(update_fields=["moderation", "public_description", "public_place", "updated_at"])
     allowed = set(public_photos) if decision == Moderation.APPROVED else set()
     for photo in report.photos.all():
         public = photo.pk in allowed
@@ -882,7 +897,7 @@ def reopen_report(
 @transaction.atomic
 def save_settings(
     *, organisation: Organisation, values: dict[str, Any], actor: Any, request: HttpRequest | None = None
-):
+) -> ReportSettings:
     current = settings_for(organisation)
     before = {k: str(getattr(current, k)) for k in values}
     for key, value in values.items():
