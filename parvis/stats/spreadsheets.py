@@ -13,7 +13,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -82,12 +82,12 @@ def csv_bytes(sheets: list[Sheet]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-_FORBIDDEN_IN_SHEET_NAMES = re.compile(r"[\[\]*?:/\\']")
+_FORBIDDEN_IN_SHEET_NAMES = re.compile(r"[\[\]*?:/\\]")
 
 
 def sheet_name(title: str, taken: set[str]) -> str:
-    """A sheet name spreadsheets accept (no []*?:/\\', 31 characters at most), unique in the file."""
-    base = _FORBIDDEN_IN_SHEET_NAMES.sub(" ", title).strip()[:31] or "Feuille"
+    """A sheet name spreadsheets accept (no []*?:/\\, no ' first or last, 31 characters at most), unique."""
+    base = _FORBIDDEN_IN_SHEET_NAMES.sub(" ", title).strip().strip("'")[:31].strip("'") or "Feuille"
     name, number = base, 2
     while name.lower() in taken:
         suffix = f" ({number})"
@@ -177,7 +177,3 @@ def ods_bytes(sheets: list[Sheet]) -> bytes:
     buffer = io.BytesIO()
     write_ods(sheets, buffer)
     return buffer.getvalue()
-
-
-def rows_of(iterable: Iterable[list[Any]]) -> Iterator[list[Any]]:
-    yield from iterable
