@@ -107,7 +107,7 @@ def automatic_reason(message: Message) -> tuple[str, str]:
     X-Autorespond, Precedence bulk/junk/list.
     """
     return_path = header_text(message, "Return-Path")
-    if return_path in {"<>", ""} and "Return-Path" in message:
+    if "Return-Path" in message and not return_path.strip("<> "):
         return Reason.BOUNCE, "Return-Path vide"
     if message.get_content_type() == "multipart/report":
         return Reason.BOUNCE, "rapport de remise (multipart/report)"

@@ -52,7 +52,8 @@ class InboxHandler:
         data = envelope.original_content or envelope.content
         raw = data if isinstance(data, bytes) else str(data).encode("utf-8", errors="replace")
         # As the final delivery MTA would (RFC 5321 §4.4): the envelope sender, empty for a bounce.
-        raw = f"Return-Path: <{envelope.mail_from or ''}>\r\n".encode() + raw
+        sender = (envelope.mail_from or "").strip().strip("<>")
+        raw = f"Return-Path: <{sender}>\r\n".encode() + raw
         recipients = [r.strip("<>").lower() for r in envelope.rcpt_tos]
         try:
             await asyncio.get_running_loop().run_in_executor(None, _ingest, raw, recipients)

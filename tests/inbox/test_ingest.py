@@ -57,7 +57,10 @@ def test_a_known_sender_is_found_by_email_not_created_again(inbound, territory):
 
 
 def test_an_html_only_email_is_read_as_text_without_its_tags_or_scripts(inbound):
-    html = "<html><head><style>p{}</style></head><body><p>Bonjour&nbsp;!</p><script>alert(1)</script><p>Ligne <b>deux</b></p></body></html>"
+    html = (
+        "<html><head><style>p{}</style></head><body><p>Bonjour&nbsp;!</p>"
+        "<script>alert(1)</script><p>Ligne <b>deux</b></p></body></html>"
+    )
     message = ingest_message(raw=email_bytes(text=None, html=html), source=Source.WEBHOOK, address=inbound).message
     assert message.body_text == "Bonjour !\n\nLigne deux"
     assert "alert" not in message.body_text and "<" not in message.case.answers["details"]
