@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "parvis.open311",
     "parvis.alerts",
     "parvis.documents",
+    "parvis.privacy",
     "parvis.demo",
 ]
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("open311/v2/", include("parvis.open311.urls")),
     path("", include("parvis.alerts.urls")),
     path("", include("parvis.documents.urls")),
+    path("", include("parvis.privacy.urls")),
     path("api/v1/", include("parvis.api.urls")),
     path("", include("parvis.franceconnect.urls")),
     path("fc-demo/api/v2/", include("parvis.franceconnect.provider.urls")),

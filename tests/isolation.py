@@ -52,3 +52,5 @@ class UrlCase:
     tenant_scoped: bool = True  # False for pages that are the same everywhere (healthz, theme...)
     redirect: bool = False  # a GET that answers allowed visitors with a redirect (e.g. the post-login landing)
     note: str = ""
+    # A POST whose ``data`` is deliberately refused (a wrong password): 400 is then an allowed answer too.
+    invalid_data: bool = False

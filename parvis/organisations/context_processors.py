@@ -30,6 +30,7 @@ BACKOFFICE_MENU: list[tuple[str, str, set[str]]] = [
     ("notifications:outbox", "Courriels et SMS envoyés", {Role.ADMIN, Role.FRONT_OFFICE, Role.BACK_OFFICE}),
     ("notifications:templates", "Modèles de messages", {Role.ADMIN}),
     ("audit:journal", "Journal", {Role.ADMIN}),
+    ("privacy:erasure_list", "Demandes RGPD", {Role.ADMIN}),
     ("legal:calculator", "Calcul des délais", set()),
     ("payments:invoice_list", "Factures et paiements", set()),
     ("payments:regie_list", "Régies", {Role.ADMIN}),
