@@ -279,7 +279,7 @@ def address_suggestions(request: HttpRequest) -> JsonResponse:
 def follow(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Déjà signalé — suivre ce signalement": I am told of its updates instead of filing it again."""
     report = get_report_to_follow(request, pk)
-    form = FollowForm(request.POST or None, user=request.user)
+    form = FollowForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST":
         if form.is_valid():
             try:
