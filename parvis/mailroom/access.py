@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
-from parvis.accounts.enums import Role
 from parvis.mailroom.models import Letter, LetterScan, OutgoingLetter
-from parvis.mailroom.queries import letters_visible_to_agent
+from parvis.mailroom.queries import MAIL_ROLES, letters_visible_to_agent
 
-# Who handles the mail: the mail room (front office), the departments, the administrators.
-MAIL_ROLES = (Role.ADMIN, Role.FRONT_OFFICE, Role.BACK_OFFICE)
+__all__ = ["MAIL_ROLES", "get_letter_for_agent", "get_outgoing_for_agent", "get_scan_for_agent"]
 
 
 def get_letter_for_agent(request: HttpRequest, pk: int) -> Letter:

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from parvis.cases.enums import Channel
 from parvis.mailroom.models import Letter, OutgoingLetter
+from parvis.mailroom.queries import sees_all_letters
 from parvis.mailroom.services import received_at
 from parvis.organisations.models import Organisation
 from parvis.people.models import Person
@@ -26,7 +27,7 @@ def _visible(request: HttpRequest, organisations: list[Organisation]) -> Q:
         memberships = memberships_for(request, organisation)
         if not memberships:
             continue
-        if any(m.department_id is None for m in memberships):
+        if sees_all_letters(memberships):
             q |= Q(organisation=organisation)
         else:
             departments = {m.department_id for m in memberships}

@@ -155,9 +155,9 @@ def _store_scans(letter: Letter, uploads: Sequence[CheckedUpload], actor: Any) -
 def register_letter(
     *,
     organisation: Organisation,
-    sender_last_name: str,
     description: str,
     actor: Any,
+    sender_last_name: str = "",
     sender_first_name: str = "",
     sender_address: str = "",
     sender_email: str = "",

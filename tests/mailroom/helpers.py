@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-import datetime as dt
 import io
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from parvis.lib.uploads import check_upload
@@ -30,8 +30,17 @@ def letter(organisation: Any, actor: Any, **extra: Any) -> Any:
         "sender_last_name": "Dupont",
         "sender_address": "3 rue des Lilas\n99000 Testville",
         "description": "Demande de copie d'acte de naissance",
-        "received_on": dt.date.today(),
+        "received_on": timezone.localdate(),
         "scans": [check_upload(pdf_upload())],
     }
     data.update(extra)
     return register_letter(organisation=organisation, actor=actor, **data)
+
+
+def person(organisation: Any, **values: Any) -> Any:
+    """A light identity recorded through the people service."""
+    from parvis.people.services import create_person
+
+    values.setdefault("first_name", "Jeanne")
+    values.setdefault("last_name", "Lefèvre")
+    return create_person(organisation=organisation, actor=None, allow_duplicate=True, **values)
