@@ -225,6 +225,9 @@ STATICFILES_DIRS = [
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # also creates the data directory for SQLite
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("PARVIS_MEDIA_ROOT", str(DATA_DIR / "media")))
+# Antivirus scan of every upload by ClamAV's clamd (parvis/lib/antivirus.py): "unix:///run/clamav/clamd.ctl"
+# or "tcp://127.0.0.1:3310"; empty: no scan. Configured and unreachable: uploads are refused.
+PARVIS_CLAMD = env_str("PARVIS_CLAMD")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -75,6 +75,9 @@ def check_upload(
     if content_type is None or content_type not in allowed:
         accepted = ", ".join(sorted(_TYPE_LABELS.get(t, t) for t in allowed))
         raise ValidationError(f"Ce type de fichier n'est pas accepté. Formats acceptés : {accepted}.")
+    from parvis.lib.antivirus import check_for_viruses
+
+    check_for_viruses(data)  # before anything else touches the content (ClamAV, when PARVIS_CLAMD is set)
     if content_type.startswith("image/"):
         data = _reencode(data, content_type)
     stem = get_valid_filename((upload.name or "document").rsplit(".", 1)[0])[:80] or "document"
