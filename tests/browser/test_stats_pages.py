@@ -119,3 +119,60 @@ def test_the_public_statistics_page_once_published_on_a_phone_and_at_a_desk(
     desk.goto("/statistiques/")
     assert desk.page.get_by_role("link", name=re.compile("Télécharger les données de la période")).count() == 1
     desk.check("stats-public-desk")
+
+
+def test_an_elected_official_exports_the_late_cases_as_ods_and_follows_a_long_export(
+    desk: Visit, phone: Visit, territory: Any, procedure: Any, elected: tuple[User, str]
+) -> None:
+    from parvis.stats.enums import ExportStatus
+    from parvis.stats.models import Export
+
+    today = paris_today()
+    for days in (3, 1):
+        make_case(
+            procedure,
+            received=today - dt.timedelta(days=40),
+            state=DeadlineState.RUNNING,
+            last_day=today - dt.timedelta(days=days),
+        )
+    refresh_daily_stats(start=today - dt.timedelta(days=45), end=today)
+    user, secret = elected
+    log_in(desk, user)
+    pass_second_factor(desk, secret)
+    desk.goto("/backoffice/statistiques/collectivite/")
+    late = desk.page.locator(".stats-figures li").filter(has_text="en retard aujourd'hui")
+    assert late.locator(".stats-figure-value").inner_text() == "2"
+    export_form = desk.page.get_by_role("group", name="Exporter la liste des demandes")
+    export_form.get_by_label(re.compile(r"Demandes en retard")).check()
+    with desk.page.expect_download() as download:
+        desk.page.get_by_role("button", name="Télécharger (ODS)").click()
+    assert download.value.suggested_filename.endswith(".ods")
+
+    running = Export.objects.create(
+        organisation=territory.commune_a,
+        requested_by=user,
+        kind="cases",
+        params={"list": "open"},
+        format="ods",
+        title="Demandes en cours",
+        filename="demandes.ods",
+        status=ExportStatus.RUNNING,
+        rows_done=2500,
+        rows_total=10000,
+    )
+    desk.goto(f"/backoffice/statistiques/exports/{running.pk}/")
+    assert desk.page.get_by_role("status").inner_text().startswith("En préparation")
+    assert desk.page.get_by_label("Avancement").get_attribute("value") == "25"
+    desk.check("stats-export-progress-desk")
+    Export.objects.filter(pk=running.pk).update(
+        status=ExportStatus.READY, rows_done=10000, expires_at=timezone.now() + dt.timedelta(days=7)
+    )
+    desk.page.get_by_role("status").filter(has_text="Le fichier est prêt").wait_for(timeout=6000)
+
+    phone.page.context.add_cookies(desk.page.context.cookies())
+    phone.goto("/backoffice/statistiques/exports/")
+    exports = phone.page.get_by_role("table", name="Exports demandés")
+    assert exports.get_by_role("link", name="Demandes en cours", exact=True).count() == 1
+    assert exports.get_by_role("link", name="Télécharger Demandes en cours").count() == 1
+    _no_sideways_scroll(phone)
+    phone.check("stats-exports-phone")
