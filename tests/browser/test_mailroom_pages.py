@@ -61,6 +61,7 @@ def test_an_agent_registers_a_letter_and_qualifies_it_into_a_case(
     page.locator(".error-summary").wait_for()
     assert page.locator(".error-summary a[href='#id_sender_last_name']").count() == 1
     assert not Letter.objects.exists()
+    desk.errors[:] = [e for e in desk.errors if "400" not in e]  # the refused form answers 400 on purpose
     desk.check("mailroom-register-errors-desk")
 
     received = timezone.localdate() - dt.timedelta(days=3)
