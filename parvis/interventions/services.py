@@ -20,6 +20,7 @@ from parvis.cases.models import Case, CaseEvent
 from parvis.interventions.enums import FINAL, UNFINISHED, Priority, Status
 from parvis.interventions.models import Intervention, InterventionCounter, InterventionReport, Team
 from parvis.interventions.weeks import current_week, monday_of, week_label
+from parvis.lib.text import fold
 from parvis.lib.uploads import CheckedUpload
 from parvis.organisations.models import Department
 
@@ -369,6 +370,13 @@ def _mark_repaired() -> Any:
     return getattr(report_services, "mark_repaired", None)
 
 
+def _already_repaired(street_report: Any) -> bool:
+    """Marked repaired from the report page already, and not reopened since: nobody is told twice."""
+    from parvis.reports.enums import Feedback
+
+    return street_report.repaired_at is not None and street_report.feedback != Feedback.REOPENED
+
+
 @transaction.atomic
 def validate(
     *,
@@ -394,17 +402,27 @@ def validate(
     intervention.save()
     _timeline(intervention, f"Intervention {intervention.number} validée", actor=actor)
     street_report = _report_of(intervention.case)
+    if street_report is not None and street_report.duplicate_of_id:
+        street_report = street_report.duplicate_of  # its followers were moved to the main report
     mark_repaired = _mark_repaired() if street_report is not None else None
     told = ""
     if mark_repaired is not None:
-        mark_repaired(
-            report=street_report,
-            photo=after_photo(report),
-            note=report.comment,
-            actor=actor,
-            request=request,
-        )
-        told = "followers"
+        if _already_repaired(street_report):
+            told = "already repaired"
+        else:
+            from parvis.reports.services import ReportError
+
+            try:
+                mark_repaired(
+                    report=street_report,
+                    photo=after_photo(report),
+                    note=report.comment,
+                    actor=actor,
+                    request=request,
+                )
+            except ReportError as exc:
+                raise InterventionError(str(exc)) from exc
+            told = "followers"
     elif notify_requester:
         from parvis.cases.services import CaseError, message_citizen_with_document
 
@@ -555,10 +573,10 @@ def save_team(
         raise InterventionError("Donnez un nom à l'équipe.", "name")
     if department is not None and department.organisation_id != organisation.pk:
         raise InterventionError("Ce service n'appartient pas à la collectivité.", "department")
-    clash = Team.objects.filter(organisation=organisation, name__iexact=name)
+    others = Team.objects.filter(organisation=organisation)
     if team is not None:
-        clash = clash.exclude(pk=team.pk)
-    if clash.exists():
+        others = others.exclude(pk=team.pk)
+    if fold(name) in {fold(other) for other in others.values_list("name", flat=True)}:
         raise InterventionError("Une équipe porte déjà ce nom.", "name")
     _check_members(organisation, members)
     before = None

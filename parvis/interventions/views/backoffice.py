@@ -73,6 +73,17 @@ def _service_error(form: Any, exc: services.InterventionError) -> None:
     form.add_error(field, str(exc))
 
 
+def _backlog_forms(request: HttpRequest, backlog: list[Intervention]) -> list[tuple[Intervention, PlanForm | None]]:
+    """One plan form per waiting intervention; the team and agent lists are read once for all."""
+    forms = [_plan_form(request, intervention) for intervention in backlog]
+    if forms:
+        shared = {name: list(forms[0].fields[name].choices) for name in ("team", "assigned_to")}  # type: ignore[attr-defined]
+        for form in forms:
+            for name, choices in shared.items():
+                form.fields[name].choices = choices  # type: ignore[attr-defined]
+    return list(zip(backlog, forms, strict=True))
+
+
 # --- The weekly plan ---------------------------------------------------------------------------
 
 
@@ -104,7 +115,7 @@ def plan(request: HttpRequest) -> HttpResponse:
             "this_week": current_week(),
             "is_current_week": week == current_week(),
             "columns": queries.week_plan(visible, teams, week),
-            "backlog": [(i, _plan_form(request, i)) for i in backlog] if supervisor else [(i, None) for i in backlog],
+            "backlog": _backlog_forms(request, backlog) if supervisor else [(i, None) for i in backlog],
             "all_teams": teams_visible_to_agent(request).filter(is_active=True),
             "chosen_team": chosen_team,
             "supervisor": supervisor,
@@ -416,9 +427,18 @@ def _departments(request: HttpRequest) -> Any:
 
 
 def _team_form(request: HttpRequest, data: Any = None, initial: Any = None) -> TeamForm:
+    departments = _departments(request)
+    restricted = Role.ADMIN not in roles_in(request) and None not in {
+        m.department_id for m in memberships_in(request) if m.role == Role.BACK_OFFICE
+    }
+    initial = dict(initial or {})
+    if restricted and not initial.get("department"):
+        initial["department"] = departments.values_list("pk", flat=True).first()
     form = TeamForm(data, organisation=_org(request), agents=queries.field_agents(_org(request)), initial=initial)
     department = form.fields["department"]
-    department.queryset = _departments(request)  # type: ignore[attr-defined]
+    department.queryset = departments  # type: ignore[attr-defined]
+    # An agent limited to his departments only sees their teams: a team must belong to one of them.
+    department.required = restricted
     return form
 
 
