@@ -119,7 +119,7 @@ def moderation(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@agent_required(*MODERATION_ROLES)
+@agent_required()  # the object first (404), then the role (403): get_moderated_report
 def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_moderated_report(request, pk)
     photos = list(report.photos.all())
@@ -281,7 +281,7 @@ def categories(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@agent_required(Role.ADMIN)
+@agent_required()  # the object first (404 for another's), then the role (403): get_category_for_admin
 def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
     category = get_category_for_admin(request, pk)
     form = CategoryForm(request.POST or None, instance=category, organisation=_org(request))
