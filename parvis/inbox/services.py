@@ -227,6 +227,7 @@ def _process(message: InboundMessage) -> None:
         return
     procedure = message.address.procedure
     if procedure is None:
+        message.person = _known_person(organisation, parsed.from_address)  # the tray shows who it is
         _set(message, MessageStatus.TO_QUALIFY, Reason.NO_PROCEDURE)
         return
     try:
@@ -259,18 +260,22 @@ def _names(display_name: str, address: str) -> tuple[str, str]:
     return "", address.split("@")[0]
 
 
+def _known_person(organisation: Organisation, address: str) -> Person | None:
+    return (
+        Person.objects.active()
+        .filter(organisation=organisation, email__iexact=address)
+        .order_by("-user_id", "pk")
+        .first()
+    )
+
+
 def _person_for_sender(organisation: Organisation, address: str, display_name: str) -> Person:
     """The organisation's record of the sender, found by email, else a light identity.
 
     Never linked to an account by the email alone: a From header proves nothing."""
     from parvis.people.services import create_person
 
-    found = (
-        Person.objects.active()
-        .filter(organisation=organisation, email__iexact=address)
-        .order_by("-user_id", "pk")
-        .first()
-    )
+    found = _known_person(organisation, address)
     if found is not None:
         return found
     first_name, last_name = _names(display_name, address)

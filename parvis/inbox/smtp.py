@@ -9,33 +9,41 @@ test bench, or behind a real MTA (Postfix relaying to it); it does no TLS and no
 from __future__ import annotations
 
 import asyncio
+import unicodedata
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from django.db import close_old_connections
+from django.db import connections
 
 from parvis.inbox.enums import Source
 from parvis.inbox.models import InboundAddress
 from parvis.inbox.services import MAX_RAW_BYTES, InboxError, ingest_message
 
 
+def _ascii(text: str) -> str:
+    """SMTP replies stay ASCII (no SMTPUTF8): « boîte » → « boite »."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+# Each call runs in a thread of the event loop's executor, with its own database connection,
+# closed at the end (the listener may idle for hours between two messages).
+
+
 def _known(recipient: str) -> bool:
-    close_old_connections()
     try:
         return InboundAddress.objects.filter(address__iexact=recipient.strip("<>"), is_active=True).exists()
     finally:
-        close_old_connections()
+        connections.close_all()
 
 
 def _ingest(raw: bytes, recipients: list[str]) -> None:
-    close_old_connections()
     try:
         for recipient in recipients:
             address = InboundAddress.objects.filter(address__iexact=recipient, is_active=True).first()
             if address is not None:
                 ingest_message(raw=raw, source=Source.SMTP, envelope_recipients=[recipient], address=address)
     finally:
-        close_old_connections()
+        connections.close_all()
 
 
 class InboxHandler:
@@ -44,7 +52,7 @@ class InboxHandler:
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any) -> str:
         known = await asyncio.get_running_loop().run_in_executor(None, _known, address)
         if not known:
-            return "550 5.1.1 Adresse inconnue : aucune boîte de réception Parvis à ce nom"
+            return "550 5.1.1 Destinataire inconnu : aucune boite de reception Parvis a cette adresse"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -58,10 +66,10 @@ class InboxHandler:
         try:
             await asyncio.get_running_loop().run_in_executor(None, _ingest, raw, recipients)
         except InboxError as exc:
-            return f"552 5.3.4 {exc}"
+            return f"552 5.3.4 {_ascii(str(exc))}"
         except Exception:  # noqa: BLE001 - tell the sender to retry rather than lose the message
-            return "451 4.3.0 Erreur temporaire, réessayez plus tard"
-        return "250 Message reçu"
+            return "451 4.3.0 Erreur temporaire, reessayez plus tard"
+        return "250 Message recu"
 
 
 def start_listener(host: str = "127.0.0.1", port: int = 2525) -> Controller:

@@ -210,10 +210,13 @@ def test_garbage_bytes_are_still_stored(inbound):
     assert message.pk and bytes(message.raw) == raw and message.status == MessageStatus.TO_QUALIFY
 
 
-def test_an_address_without_procedure_leaves_new_messages_to_qualify(territory):
+def test_an_address_without_procedure_leaves_new_messages_to_qualify_with_the_known_sender(territory):
     inbound = address(territory.commune_a, procedure=None)
     message = ingest_message(raw=email_bytes(), source=Source.WEBHOOK, address=inbound).message
-    assert (message.status, message.reason) == (MessageStatus.TO_QUALIFY, Reason.NO_PROCEDURE)
+    assert (message.status, message.reason, message.person) == (MessageStatus.TO_QUALIFY, Reason.NO_PROCEDURE, None)
+    known = create_person(organisation=territory.commune_a, actor=None, last_name="Roy", email="paul@example.org")
+    other = ingest_message(raw=email_bytes(sender="paul@example.org"), source=Source.WEBHOOK, address=inbound)
+    assert other.message.person == known and not Person.objects.exclude(pk=known.pk).exists()
 
 
 def test_the_address_is_found_from_the_envelope_or_the_headers(inbound):
