@@ -483,12 +483,18 @@ def occupancy_minutes(organisation_ids: list[int], start: dt.date, end: dt.date)
 
 
 def activity(
-    organisation_ids: list[int], filters: StatsFilters, *, cases_only: bool = False, with_occupancy: bool = True
+    organisation_ids: list[int],
+    filters: StatsFilters,
+    *,
+    cases_only: bool = False,
+    with_occupancy: bool = True,
+    board: Dashboard | None = None,
 ) -> Activity:
     """One query over ``DailyActivity`` for the period, plus the desks' opening hours for the
     occupancy. Department and procedure filters narrow the channels used; the other tables
     (calls, reports, appointments, payments) are the organisation's whole activity and are left
-    empty with ``cases_only`` (a department's dashboard)."""
+    empty with ``cases_only`` (a department's dashboard). ``board``: the dashboard of the same
+    filters, whose cases received by channel are reused (one query less)."""
     from parvis.stats.enums import Family
 
     base = DailyActivity.objects.filter(
@@ -549,7 +555,9 @@ def activity(
             payment_rows.setdefault(key, Row(key)).add(outcome, n, amount)
             cents[outcome] += amount
     entered = (
-        DailyStat.objects.filter(
+        [{"channel": f.key, "n": f.received} for f in board.by_channel]
+        if board is not None
+        else DailyStat.objects.filter(
             filters.q(), organisation_id__in=organisation_ids, day__gte=filters.start, day__lte=filters.end
         )
         .values("channel")
@@ -558,7 +566,9 @@ def activity(
     )
     received = 0
     for row in entered:
-        received += row["n"] or 0
+        if not row["n"]:
+            continue
+        received += row["n"]
         target = channel_use.setdefault(row["channel"], Row(CHANNEL_LABELS.get(row["channel"], row["channel"])))
         target.counts["entry"] = row["n"] or 0
     open_minutes, booked = (0, 0)

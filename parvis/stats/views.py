@@ -132,7 +132,7 @@ def _render(request: HttpRequest, organisation: Organisation, department: Depart
     form, filters, selection = _selection(request, organisation, department=department)
     ids = organisation_ids(organisation)
     board = dashboard(ids, filters)
-    board_activity = activity(ids, filters, cases_only=department is not None)
+    board_activity = activity(ids, filters, cases_only=department is not None, board=board)
     links = {} if organisation.is_epci else _drill_links(filters, board)
     export_url = (
         reverse("stats:department_export", kwargs={"pk": department.pk})
@@ -231,7 +231,13 @@ def _export(request: HttpRequest, organisation: Organisation, department: Depart
     board = dashboard(ids, filters)
     needs_activity = table in ACTIVITY_TABLES or table == "all"
     board_activity = (
-        activity(ids, filters, cases_only=department is not None, with_occupancy=table in ("all", "appointments"))
+        activity(
+            ids,
+            filters,
+            cases_only=department is not None,
+            with_occupancy=table in ("all", "appointments"),
+            board=board,
+        )
         if needs_activity
         else None
     )
