@@ -15,6 +15,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from parvis.accounts.access import agent_required
@@ -24,6 +25,18 @@ from parvis.people.overview import KINDS, PersonItem, collect, reachable_organis
 
 ITEMS_PER_PAGE = 50
 CHANNEL_LABELS = dict(Channel.choices)
+# One item's kind (the filter says « Appels », an item « Appel »); other kinds show KINDS' label.
+KIND_SINGULAR = {
+    "case": "Demande",
+    "message": "Message",
+    "document": "Document",
+    "call": "Appel",
+    "letter": "Courrier",
+    "email": "Courriel reçu",
+    "appointment": "Rendez-vous",
+    "invoice": "Facture",
+    "report": "Signalement",
+}
 
 
 @dataclass(frozen=True)
@@ -32,7 +45,12 @@ class Row:
 
     @property
     def kind_label(self) -> str:
-        return KINDS.get(self.item.kind, self.item.kind)
+        return KIND_SINGULAR.get(self.item.kind) or KINDS.get(self.item.kind, self.item.kind)
+
+    @property
+    def upcoming(self) -> bool:
+        """An appointment still to come (it sorts before today's items)."""
+        return self.item.at > timezone.now()
 
     @property
     def channel_label(self) -> str:
