@@ -25,7 +25,7 @@ def week_choices(today: dt.date | None = None, *, blank: str | None = None) -> l
     for n in range(WEEKS_AHEAD):
         week = first + dt.timedelta(weeks=n)
         label = week_label(week, year=True).capitalize()
-        choices.append((week.isoformat(), f"Cette semaine — {label}" if n == 0 else label))
+        choices.append((week.isoformat(), f"{label} (cette semaine)" if n == 0 else label))
     return choices
 
 
