@@ -36,6 +36,8 @@ CONFIRM_SALT = "parvis.alerts.confirm"
 MANAGE_SALT = "parvis.alerts.manage"
 CONFIRM_MAX_AGE = 7 * 24 * 3600
 MAX_SUBSCRIPTIONS_PER_EMAIL = 10
+# Confirmation emails one address may receive in a day (no mail-bombing through the public form).
+MAX_PENDING_PER_DAY = 3
 DIGEST_MAX_ITEMS = 20
 
 
@@ -173,6 +175,18 @@ def subscribe(
     own_verified = bool(
         authenticated and user.email.lower() == email and getattr(user, "email_verified_at", None) is not None
     )
+    recent_pending = Subscription.objects.filter(
+        organisation=organisation,
+        email=email,
+        confirmed_at__isnull=True,
+        created_at__gte=timezone.now() - dt.timedelta(days=1),
+    )
+    if not own_verified and recent_pending.count() >= MAX_PENDING_PER_DAY:
+        raise AlertError(
+            "Plusieurs demandes attendent déjà une confirmation pour cette adresse : "
+            "ouvrez le lien reçu par courriel, ou réessayez demain.",
+            "email",
+        )
     subscription = Subscription.objects.create(
         organisation=organisation,
         user=user if authenticated else None,

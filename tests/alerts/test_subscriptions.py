@@ -154,3 +154,11 @@ def test_subscriptions_are_journaled(territory):
     services.unsubscribe(subscription=subscription)
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"alerts.subscribed", "alerts.confirmed", "alerts.unsubscribed"} <= actions
+
+
+def test_the_public_form_cannot_flood_an_address_with_confirmation_emails(territory):
+    for _ in range(services.MAX_PENDING_PER_DAY):
+        services.subscribe(organisation=territory.commune_a, email="cible@example.org", scope=Scope.COMMUNE)
+    with pytest.raises(services.AlertError):
+        services.subscribe(organisation=territory.commune_a, email="cible@example.org", scope=Scope.COMMUNE)
+    assert OutboundMessage.objects.filter(event="alerts.confirm").count() == services.MAX_PENDING_PER_DAY
