@@ -182,11 +182,10 @@ def _set(message: InboundMessage, status: str, reason: str, detail: str = "", er
 
 
 def _is_loop(sender: str) -> bool:
-    own = {a.lower() for a in InboundAddress.objects.values_list("address", flat=True)}
     from email.utils import parseaddr
 
     default_from = parseaddr(getattr(settings, "DEFAULT_FROM_EMAIL", "") or "")[1].lower()
-    return sender in own or (bool(default_from) and sender == default_from)
+    return sender == default_from or InboundAddress.objects.filter(address__iexact=sender).exists()
 
 
 def _process(message: InboundMessage) -> None:

@@ -71,6 +71,8 @@ def test_an_agent_qualifies_a_message_into_a_case_of_the_chosen_procedure(territ
     assert (message.status, message.reason, message.handled_by) == (MessageStatus.CASE_CREATED, Reason.AGENT, agent_a)
     assert case.procedure == procedure and case.channel == Channel.EMAIL and case.person == message.person
     assert case.documents.filter(name="plan.pdf").exists()
+    case_page = client.get(f"/backoffice/demandes/{case.reference}/").content.decode()
+    assert f'href="/backoffice/courriels/{message.pk}/"' in case_page  # « Voir le courriel reçu »
     assert AuditEvent.objects.filter(action="inbox.case_created", actor=agent_a).exists()
     again = client.post(f"/backoffice/courriels/{message.pk}/demande/", {"procedure": procedure.pk})
     assert again.status_code == 400
