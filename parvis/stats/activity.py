@@ -110,38 +110,24 @@ def calls(ids: list[int], start: dt.date, end: dt.date) -> list[DailyActivity]:
 
 
 def letters(ids: list[int], start: dt.date, end: dt.date) -> list[DailyActivity]:
-    """Letters received by day × subject (the mail room's ``Letter``, when it exists with a
-    ``received_on`` date or a ``received_at`` time; its ``subject`` or ``kind`` as key)."""
+    """Letters received (the mail room's legal receipt date) by department × state (to qualify,
+    qualified into a case, attached, routed, closed). A letter's subject is free text: not counted."""
     Letter = _model("mailroom.Letter")
     if Letter is None:
         return []
-    names = {f.name for f in Letter._meta.get_fields()}
-    if "organisation" not in names:
-        return []
-    if "received_on" in names:
-        letters_ = Letter.objects.filter(received_on__gte=start, received_on__lte=end).annotate(day=F("received_on"))
-    elif "received_at" in names:
-        letters_ = Letter.objects.filter(_between("received_at", start, end)).annotate(
-            day=TruncDate("received_at", tzinfo=PARIS)
-        )
-    else:
-        return []
-    key = next((name for name in ("subject", "kind", "category") if name in names), None)
-    field = key if key is None or not Letter._meta.get_field(key).is_relation else f"{key}__pk"
-    values = ["organisation_id", "day"] + ([field] if field else [])
-    choices: dict[Any, str] = {}
-    if key and not Letter._meta.get_field(key).is_relation:
-        choices = {k: str(v) for k, v in (Letter._meta.get_field(key).choices or [])}
-    elif key:
-        related = Letter._meta.get_field(key).related_model
-        choices = {obj.pk: str(obj) for obj in related.objects.all()}  # type: ignore[union-attr]
-    query = letters_.filter(organisation_id__in=ids).values(*values).annotate(n=Count("pk")).order_by()
+    query = (
+        Letter.objects.filter(organisation_id__in=ids, received_on__gte=start, received_on__lte=end)
+        .values("organisation_id", "received_on", "department__name", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     return [
         DailyActivity(
             organisation_id=row["organisation_id"],
-            day=row["day"],
+            day=row["received_on"],
             family=Family.LETTER,
-            key=(choices.get(row[field], str(row[field] or "")) if field else "")[:200] or "Sans objet",
+            key=row["department__name"] or "",
+            outcome=row["status"],
             count=row["n"],
         )
         for row in query

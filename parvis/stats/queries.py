@@ -412,8 +412,8 @@ class Activity:
     received: int  # cases received in the period (the base of the channel shares)
     calls: list[Row]  # per subject: counts per call outcome, amount = minutes
     calls_total: Row
-    letters: list[Row]
-    letters_total: int
+    letters: list[Row]  # per department: counts per letter state (to_qualify, qualified, attached, routed, closed)
+    letters_total: Row
     reports: list[Row]  # per category: counts "received", "repaired", "reopened"
     reports_total: Row
     repair_median: float | None
@@ -521,6 +521,7 @@ def activity(
     appointment_rows: dict[str, Row] = {}
     payment_rows: dict[str, Row] = {}
     calls_total, reports_total, appointments_total = Row("Total"), Row("Total"), Row("Total")
+    letters_total = Row("Total")
     repair: dict[int, int] = defaultdict(int)
     lead: dict[int, int] = defaultdict(int)
     cents: dict[str, int] = defaultdict(int)
@@ -536,7 +537,8 @@ def activity(
             calls.setdefault(key, Row(key)).add(outcome, n, amount)
             calls_total.add(outcome, n, amount)
         elif family == Family.LETTER:
-            letters.setdefault(key, Row(key)).add("received", n)
+            letters.setdefault(key, Row(key or "Sans service")).add(outcome, n)
+            letters_total.add(outcome, n)
         elif family == Family.REPORT_RECEIVED:
             reports.setdefault(key, Row(key)).add("received", n)
             reports_total.add("received", n)
@@ -582,7 +584,7 @@ def activity(
         calls=_by_label(calls),
         calls_total=calls_total,
         letters=_by_label(letters),
-        letters_total=sum(r.total for r in letters.values()),
+        letters_total=letters_total,
         reports=_by_label(reports),
         reports_total=reports_total,
         repair_median=percentile_cont(repair.items(), 0.5),

@@ -39,6 +39,14 @@ TABLE_TITLES = {
 }
 TABLES = (*CASE_TABLES, *ACTIVITY_TABLES, "all")
 
+LETTER_STATES = [
+    ("to_qualify", "À qualifier"),
+    ("qualified", "Qualifiés en demande"),
+    ("attached", "Rattachés à une demande"),
+    ("routed", "Transmis à un service"),
+    ("closed", "Classés sans suite"),
+]
+
 FIGURE_COLUMNS: list[tuple[str, str]] = [
     ("Reçues", "received"),
     ("Closes", "closed"),
@@ -152,7 +160,12 @@ def _activity_sheet(table: str, activity: Activity) -> Sheet:
             ],
         )
     if table == "letters":
-        return Sheet(title, ["Objet", "Courriers reçus"], [[r.label, r.total] for r in activity.letters])
+        states = LETTER_STATES
+        rows = [
+            [r.label, *(r.get(value) for value, _ in states), r.total]
+            for r in [*activity.letters, activity.letters_total]
+        ]
+        return Sheet(title, ["Service", *(label for _, label in states), "Total"], rows)
     if table == "reports":
         rows = [
             [

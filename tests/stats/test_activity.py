@@ -220,3 +220,63 @@ def test_the_refresh_replaces_the_activity_of_the_range(territory: Any, procedur
     refresh(territory)
 
     assert DailyActivity.objects.filter(family="channel_use").count() == 1
+
+
+def test_letters_are_counted_by_department_and_state_on_their_legal_receipt_date(territory: Any) -> None:
+    from parvis.mailroom.models import Letter
+
+    def letter(number: str, received: dt.date, status: str, department: Any = None) -> None:
+        Letter.objects.create(
+            organisation=territory.commune_a,
+            number=number,
+            sender_name="Camille Martin",
+            received_on=received,
+            description="Objet libre, jamais compté",
+            status=status,
+            department=department,
+        )
+
+    letter("C-1", day(2), "qualified", territory.department_a)
+    letter("C-2", day(3), "routed", territory.department_a)
+    letter("C-3", day(4), "to_qualify")
+    letter("C-4", day(31), "closed")
+    letter("C-5", day(1, 4), "to_qualify")  # April
+    refresh(territory)
+
+    board = activity([territory.commune_a.pk], MARCH)
+
+    rows = {row.label: dict(row.counts) for row in board.letters}
+    assert rows == {
+        territory.department_a.name: {"qualified": 1, "routed": 1},
+        "Sans service": {"to_qualify": 1, "closed": 1},
+    }
+    assert board.letters_total.total == 4
+
+
+def test_a_department_dashboard_shows_its_channels_used_but_not_the_whole_activity(
+    territory: Any, procedure: Any, agent_a: Any, admin_a: Any
+) -> None:
+    from tests.conftest import HOST_A, logged_in
+
+    CallSubject.objects.create(organisation=territory.commune_a, label="Carte d'identité")
+    make_case(procedure, received=day(2), channel="web")
+    refresh(territory)
+    query = "period=month&on=2026-03-15"
+
+    department = logged_in(agent_a, HOST_A).get(
+        f"/backoffice/statistiques/services/{territory.department_a.pk}/?{query}"
+    )
+    whole = logged_in(admin_a, HOST_A).get(f"/backoffice/statistiques/collectivite/?{query}")
+
+    assert "Canaux utilisés par les demandes" in department.content.decode()
+    assert "Appels par sujet" not in department.content.decode()
+    for heading in (
+        "Canaux utilisés par les demandes",
+        "Appels par sujet",
+        "Courriers reçus",
+        "Signalements",
+        "Paiements",
+    ):
+        assert heading in whole.content.decode()
+    export = f"/backoffice/statistiques/services/{territory.department_a.pk}/export.csv?table=calls&{query}"
+    assert logged_in(agent_a, HOST_A).get(export).status_code == 404

@@ -14,3 +14,11 @@ def small_history(monkeypatch):
 def test_loading_the_demo_computes_the_daily_figures_of_its_history(db):
     demo_services.load_demo()
     assert DailyStat.objects.filter(organisation__slug="admiville").exists()
+
+
+def test_the_demo_dashboard_of_admiville_shows_its_other_activity(db):
+    from parvis.stats.models import DailyActivity
+
+    demo_services.load_demo()
+    families = set(DailyActivity.objects.filter(organisation__slug="admiville").values_list("family", flat=True))
+    assert {"channel_use", "letter", "report_received"} <= families
