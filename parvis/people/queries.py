@@ -68,15 +68,22 @@ def possible_duplicates(
     **_: Any,
 ) -> list[Person]:
     """Records that are probably the same resident: same email, or same name and birth date,
-    or same name and phone."""
+    or same name and phone. Names compare without case or accents (« Lefevre » is « Lefèvre »)."""
     people = Person.objects.active().filter(organisation=organisation)
     q = Q(pk__in=[])
     if email:
         q |= Q(email__iexact=email)
-    name = Q(last_name__iexact=last_name.strip()) & Q(first_name__iexact=(first_name or "").strip())
     if last_name and birth_date:
-        q |= name & Q(birth_date=birth_date)
+        q |= Q(birth_date=birth_date)
     digits = phone_digits(phone)
     if last_name and len(digits) >= 6:
-        q |= name & Q(search_text__contains=digits)
-    return list(people.filter(q)[:10])
+        q |= Q(search_text__contains=digits)
+    wanted = (fold(last_name.strip()), fold((first_name or "").strip()))
+    found = []
+    for person in people.filter(q)[:200]:
+        same_email = bool(email) and person.email.lower() == email.strip().lower()
+        if same_email or (fold(person.last_name.strip()), fold(person.first_name.strip())) == wanted:
+            found.append(person)
+        if len(found) == 10:
+            break
+    return found

@@ -344,3 +344,13 @@ def test_a_citizen_or_an_agent_of_another_commune_cannot_use_the_counter(territo
     assert logged_in(agent_b, HOST_A).get(HOME).status_code == 403
     assert Client(HTTP_HOST=HOST_A).get(HOME).status_code == 302
     assert Person.objects.count() == 1
+
+
+def test_a_record_created_from_the_counter_leads_to_its_counter_page(territory, karim):
+    client = logged_in(karim, HOST_A)
+    home = client.get(HOME, {"q": "Nouvelle Personne"})
+    assert "/backoffice/personnes/nouvelle/?q=Nouvelle+Personne&amp;next=%2Fbackoffice%2Fguichet%2F" in home.text
+    created = client.post("/backoffice/personnes/nouvelle/", {"last_name": "Nouvelle", "next": HOME})
+    person = Person.objects.get(last_name="Nouvelle")
+    assert created["Location"] == f"{HOME}?person={person.pk}"
+    assert client.get(created["Location"])["Location"] == f"/backoffice/guichet/personnes/{person.pk}/"

@@ -186,3 +186,11 @@ def test_a_record_of_another_commune_cannot_be_merged_or_edited(territory, agent
     assert logged_in(agent_b, HOST_B).get(f"/backoffice/personnes/{jeanne.pk}/modifier/").status_code == 404
     other.refresh_from_db()
     assert other.merged_into is None
+
+
+def test_the_same_name_typed_without_accents_is_recognised_as_a_possible_duplicate(territory, agent_a, jeanne):
+    client = logged_in(agent_a, HOST_A)
+    again = client.post(NEW, {"last_name": "LEFEVRE", "first_name": "Jeanne", "phone": "06.11.22.33.44"})
+    assert again.status_code == 400 and f"/backoffice/personnes/{jeanne.pk}/" in again.text
+    other = client.post(NEW, {"last_name": "Lefèvre", "first_name": "Paul", "phone": "06 11 22 33 44"})
+    assert other.status_code == 302  # her son, same phone, another person

@@ -39,6 +39,9 @@ def home(request: HttpRequest) -> HttpResponse:
     """As a counter agent, I find the person in front of me (or create their record), or take the
     resume code of a draft they started online."""
     organisation = _org(request)
+    chosen = request.GET.get("person", "")
+    if chosen.isdigit():  # back from « Créer une fiche »: straight to the new record's counter page
+        return redirect("counter:person", pk=get_person_for_agent(request, int(chosen)).pk)
     form = PersonSearchForm(request.GET or None)
     text = form.cleaned_data.get("q", "") if form.is_valid() else ""
     results = people_queries.search_persons(organisation, text) if text else []
