@@ -13,10 +13,10 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from parvis.accounts.access import agent_required, organisation_required
+from parvis.accounts.access import agent_required, organisation_required, roles_in
 from parvis.accounts.enums import Role
 from parvis.cases.enums import Channel
 from parvis.legal.clock import paris_today
@@ -114,6 +114,32 @@ def _drill_links(filters: StatsFilters, board: Dashboard) -> dict[str, Any]:
     }
 
 
+# Pages of the other apps listing what an activity table counts: (key, URL name, roles allowed there or
+# None for every agent, query string of the period). A missing URL or role simply gives no link.
+ACTIVITY_PAGES = (
+    ("calls", "calls:statistics", ("admin", "front_office", "back_office", "elected"), "start={start}&end={end}"),
+    ("letters", "mailroom:list", ("admin", "front_office", "back_office"), ""),
+    ("reports", "reports:backoffice_list", ("admin", "front_office", "back_office", "field", "elected"), ""),
+    ("appointments", "appointments:statistics", None, "du={start}&au={end}"),
+)
+
+
+def _activity_links(request: HttpRequest, filters: StatsFilters) -> dict[str, str]:
+    """Drill-down from the activity tables to the apps' own pages, for the agents who may open them."""
+    held = roles_in(request)
+    links = {}
+    for key, name, roles, query in ACTIVITY_PAGES:
+        if roles is not None and not held & set(roles):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        params = query.format(start=filters.start.isoformat(), end=filters.end.isoformat())
+        links[key] = url + (f"?{params}" if params else "")
+    return links
+
+
 def _case_lists(filters: StatsFilters, board: Dashboard) -> list[tuple[str, str, int]]:
     """The lists of cases a dashboard offers to download: (list, label, how many now)."""
     return [
@@ -153,6 +179,7 @@ def _render(request: HttpRequest, organisation: Organisation, department: Depart
             "ods_url": export_url.removesuffix(".csv") + ".ods",
             "csv_query": _csv_query(request),
             "activity": board_activity,
+            "activity_links": {} if organisation.is_epci else _activity_links(request, filters),
             "case_lists": [] if organisation.is_epci else _case_lists(filters, board),
             "ready_exports": list(
                 exports_visible(request).filter(

@@ -280,3 +280,23 @@ def test_a_department_dashboard_shows_its_channels_used_but_not_the_whole_activi
         assert heading in whole.content.decode()
     export = f"/backoffice/statistiques/services/{territory.department_a.pk}/export.csv?table=calls&{query}"
     assert logged_in(agent_a, HOST_A).get(export).status_code == 404
+
+
+def test_the_activity_tables_link_to_the_pages_the_agent_may_open(territory: Any, admin_a: Any) -> None:
+    from parvis.accounts.enums import Role
+    from tests.conftest import HOST_A, logged_in
+    from tests.factories import MembershipFactory, UserFactory
+
+    elected = UserFactory(email="elu@commune-a.test")
+    MembershipFactory(user=elected, organisation=territory.commune_a, role=Role.ELECTED)
+    query = "period=month&on=2026-03-15"
+
+    as_admin = logged_in(admin_a, HOST_A).get(f"/backoffice/statistiques/collectivite/?{query}").content.decode()
+    as_elected = logged_in(elected, HOST_A).get(f"/backoffice/statistiques/collectivite/?{query}").content.decode()
+
+    calls = "/backoffice/appels/statistiques/?start=2026-03-01&amp;end=2026-03-31"
+    appointments = "/backoffice/rendez-vous/statistiques/?du=2026-03-01&amp;au=2026-03-31"
+    for page in (as_admin, as_elected):
+        assert calls in page and appointments in page and 'href="/backoffice/signalements/"' in page
+    assert 'href="/backoffice/courrier/"' in as_admin
+    assert "Voir le courrier" not in as_elected  # the mail room is not open to elected officials
