@@ -58,7 +58,8 @@ class RegisterForm(forms.Form):
         required=False,
         max_length=100,
         help_text="Nom, adresse électronique, téléphone, date de naissance ou référence d'une demande.",
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        # Submitted by its own GET form (see the template): Enter here searches, elsewhere it saves.
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "form": "person-search"}),
     )
     person = forms.IntegerField(required=False, widget=forms.HiddenInput)
     sender_first_name = forms.CharField(label="Prénom de l'expéditeur", required=False, max_length=150)

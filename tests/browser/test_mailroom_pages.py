@@ -20,7 +20,7 @@ from parvis.mailroom.models import Letter
 from tests.browser.conftest import Visit
 from tests.browser.test_accounts_pages import log_in, pass_second_factor
 from tests.factories import MembershipFactory, UserFactory, published_procedure
-from tests.mailroom.helpers import PDF_BYTES
+from tests.mailroom.helpers import PDF_BYTES, person
 
 pytestmark = pytest.mark.browser
 
@@ -63,6 +63,15 @@ def test_an_agent_registers_a_letter_and_qualifies_it_into_a_case(
     assert not Letter.objects.exists()
     desk.errors[:] = [e for e in desk.errors if "400" not in e]  # the refused form answers 400 on purpose
     desk.check("mailroom-register-errors-desk")
+
+    # The sender is searched first: Enter in the search field searches (its own form), nothing is saved.
+    person(territory.commune_a, first_name="Marcel", last_name="Proust", address="1 rue Combray")
+    search = page.get_by_label(re.compile(r"^Rechercher l'expéditeur"))
+    search.fill("proust")
+    search.press("Enter")
+    page.get_by_label(re.compile(r"Marcel PROUST")).wait_for()
+    assert page.get_by_label(re.compile(r"^Aucune")).is_checked()
+    desk.check("mailroom-register-search-desk")
 
     received = timezone.localdate() - dt.timedelta(days=3)
     page.get_by_label(re.compile(r"^Prénom de l'expéditeur")).fill("Jeanne")

@@ -104,8 +104,9 @@ def test_the_same_sender_writing_again_is_linked_to_the_same_person(territory, c
 def test_the_agent_finds_a_known_person_and_links_the_letter_to_them(territory, clerk):
     known = person(territory.commune_a, first_name="Marcel", last_name="Proust", address="1 rue A")
     client = logged_in(clerk, HOST_A)
-    page = client.post("/backoffice/courrier/enregistrer/", {"action": "find", "sender_search": "proust"})
+    page = client.get("/backoffice/courrier/enregistrer/?sender_search=proust")
     assert page.status_code == 200 and "Marcel PROUST" in page.content.decode()
+    assert f'name="person" value="{known.pk}"' in page.content.decode()
     assert not Letter.objects.exists()
     response = client.post(
         "/backoffice/courrier/enregistrer/",

@@ -81,8 +81,9 @@ def letter_list(request: HttpRequest) -> HttpResponse:
 def register(request: HttpRequest) -> HttpResponse:
     """As a mail-room agent, I register the letter I just opened, with its scans, in a few keystrokes.
 
-    « Rechercher » redisplays the form with the people found (nothing saved); « Enregistrer et
-    saisir le suivant » brings back an empty form for the next letter of the pile.
+    The sender is searched first (« Rechercher »: a separate GET form, so that Enter in any other
+    field saves the letter); the people found are offered as choices. « Enregistrer et saisir le
+    suivant » brings back an empty form for the next letter of the pile.
     """
     from parvis.people.models import Person
     from parvis.people.queries import search_persons
@@ -97,16 +98,6 @@ def register(request: HttpRequest) -> HttpResponse:
         person_pk = request.POST.get("person", "")
         if person_pk.isdigit():
             chosen = Person.objects.active().filter(organisation=organisation, pk=int(person_pk)).first()
-        if action == "find":
-            # Nothing is saved and no error is shown yet: the agent is still typing (files are chosen last).
-            found = search_persons(organisation, request.POST.get("sender_search", ""))
-            skipped = {"csrfmiddlewaretoken", "action"}
-            initial = {key: value for key, value in request.POST.items() if key not in skipped}
-            return render(
-                request,
-                "mailroom/backoffice/register.html",
-                {"form": RegisterForm(initial=initial), "found": found, "searched": True, "chosen": chosen},
-            )
         if form.is_valid():
             data = form.cleaned_data
             if data.get("person") and chosen is None:
@@ -137,13 +128,17 @@ def register(request: HttpRequest) -> HttpResponse:
                         return redirect(reverse("mailroom:register") + f"?dernier={letter.pk}")
                     return redirect(link)
         status = 400
+    searched = "sender_search" in request.GET
+    if searched:
+        found = search_persons(organisation, request.GET.get("sender_search", ""))
+        form = RegisterForm(initial={"sender_search": request.GET.get("sender_search", "")})
     last = None
     if request.GET.get("dernier", "").isdigit():
         last = queries.letters_visible_to_agent(request).filter(pk=int(request.GET["dernier"])).first()
     return render(
         request,
         "mailroom/backoffice/register.html",
-        {"form": form, "found": found, "searched": False, "chosen": chosen, "last": last},
+        {"form": form, "found": found, "searched": searched, "chosen": chosen, "last": last},
         status=status,
     )
 
