@@ -162,3 +162,18 @@ def test_the_public_form_cannot_flood_an_address_with_confirmation_emails(territ
     with pytest.raises(services.AlertError):
         services.subscribe(organisation=territory.commune_a, email="cible@example.org", scope=Scope.COMMUNE)
     assert OutboundMessage.objects.filter(event="alerts.confirm").count() == services.MAX_PENDING_PER_DAY
+
+
+def test_a_persons_alerts_show_in_the_360_view_of_their_commune_only(territory, citizen):
+    from django.test import RequestFactory
+
+    from parvis.alerts.people import person_items
+    from parvis.people.models import Person
+
+    services.subscribe(organisation=territory.commune_a, email=citizen.email, scope=Scope.COMMUNE)
+    services.subscribe(organisation=territory.commune_b, email=citizen.email, scope=Scope.COMMUNE)
+    person = Person.objects.create(
+        organisation=territory.commune_a, first_name="Camille", last_name="Martin", email=citizen.email
+    )
+    [item] = person_items(person, organisations=[territory.commune_a], request=RequestFactory().get("/"))
+    assert item.title == "Alerte — toute la commune" and item.status == "À confirmer"
