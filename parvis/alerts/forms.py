@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 from django import forms
+from django.urls import NoReverseMatch, reverse
 
 from parvis.alerts.enums import RADIUS_CHOICES, AreaKind, BroadcastKind, Scope, Target
 from parvis.alerts.models import Area
@@ -58,6 +59,10 @@ class SubscribeForm(forms.Form):
         super().__init__(*args, **kwargs)
         areas = Area.objects.filter(organisation=organisation, is_active=True)
         self.fields["area"].queryset = areas  # type: ignore[attr-defined]
+        try:  # address suggestions from the reports app's street list (alerts.js)
+            self.fields["address"].widget.attrs["data-suggest"] = reverse("reports:addresses")
+        except NoReverseMatch:
+            pass
         if not areas.exists():  # no district drawn yet: only the commune or an address
             self.fields["scope"].choices = [c for c in Scope.choices if c[0] != Scope.AREA]  # type: ignore[attr-defined]
 

@@ -107,3 +107,31 @@ def test_an_agent_writes_a_message_sees_the_recipients_and_sends_it(
     desk.check("alerts-backoffice-sent")
     desk.goto("/backoffice/alertes/quartiers/")
     desk.check("alerts-backoffice-areas")
+
+
+def test_the_address_suggestions_come_from_the_street_list_and_fill_the_position(phone: Visit, territory: Any) -> None:
+    from parvis.reports.models import Street
+
+    Street.objects.create(
+        organisation=territory.commune_a,
+        name="Rue des Lilas",
+        postcode="99100",
+        city="Commune A",
+        latitude=45.001,
+        longitude=5.001,
+        end_latitude=45.002,
+        end_longitude=5.003,
+        last_number=40,
+    )
+    page = phone.page
+    phone.goto("/alertes/")
+    field = page.get_by_label(re.compile(r"^Adresse ou rue"))
+    field.press_sequentially("rue des lil")
+    option = page.locator("#alert-address-list option").first
+    option.wait_for(state="attached")
+    label = option.get_attribute("value")
+    assert label and "Rue des Lilas" in label
+    field.fill(label)
+    field.dispatch_event("input")
+    assert page.locator("#id_latitude").input_value().startswith("45.00")
+    phone.check("alerts-address-suggestions-phone")
