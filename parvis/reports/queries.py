@@ -108,6 +108,29 @@ def reports_for_agent(
     return reports.order_by("-created_at", "-pk")
 
 
+@dataclass(frozen=True)
+class RepairDelays:
+    count: int
+    median_days: float | None
+    reopened: int
+
+
+def repair_delays(cases: QuerySet[Any], *, days: int = 90) -> RepairDelays:
+    """Report-to-repair delays of the reports repaired in the last ``days`` days (these cases only)."""
+    since = timezone.now() - timedelta(days=days)
+    rows = list(
+        Report.objects.filter(case__in=cases, repaired_at__gte=since)
+        .order_by()
+        .values_list("created_at", "repaired_at", "reopen_count")[:5000]
+    )
+    if not rows:
+        return RepairDelays(count=0, median_days=None, reopened=0)
+    delays = sorted((repaired - created).total_seconds() / 86400 for created, repaired, _ in rows if repaired)
+    middle = len(delays) // 2
+    median = delays[middle] if len(delays) % 2 else (delays[middle - 1] + delays[middle]) / 2
+    return RepairDelays(count=len(rows), median_days=round(median, 1), reopened=sum(1 for *_, n in rows if n))
+
+
 def districts_of(organisation: Organisation) -> list[str]:
     return list(
         Report.objects.filter(organisation=organisation)

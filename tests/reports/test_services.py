@@ -360,3 +360,31 @@ def test_repaired_reports_leave_the_public_list_after_the_recent_period(territor
     assert queries.public_reports(territory.commune_a).count() == 1
     Report.objects.filter(pk=report.pk).update(repaired_at=timezone.now() - dt.timedelta(days=31))
     assert queries.public_reports(territory.commune_a).count() == 0
+
+
+def test_photos_kept_for_a_form_never_sent_are_deleted_after_a_day(settings):
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from parvis.reports.tasks import purge_pending_photos
+
+    name = default_storage.save("reports/pending/abandonnee.jpg", ContentFile(b"x"))
+    assert purge_pending_photos() == 0
+    assert purge_pending_photos(older_than=dt.timedelta(seconds=-1)) == 1
+    assert not default_storage.exists(name)
+
+
+def test_report_to_repair_delays_are_measured(territory, setup):
+    import datetime as dt
+
+    from parvis.cases.models import Case
+
+    now = timezone.now()
+    for days in (2, 4, 9):
+        report = services.mark_repaired(report=a_report(territory, setup), actor=None)
+        Report.objects.filter(pk=report.pk).update(created_at=now - dt.timedelta(days=days), repaired_at=now)
+    a_report(territory, setup)  # not repaired
+    delays = queries.repair_delays(Case.objects.filter(organisation=territory.commune_a))
+    assert delays.count == 3 and delays.median_days == 4.0

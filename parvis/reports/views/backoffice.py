@@ -62,8 +62,9 @@ def backoffice_list(request: HttpRequest) -> HttpResponse:
     organisation = _org(request)
     form = FilterForm(request.GET or None, organisation=organisation, districts=queries.districts_of(organisation))
     filters = form.cleaned_data if form.is_valid() else {}
+    visible = cases_visible_to_agent(request)
     reports = queries.reports_for_agent(
-        cases_visible_to_agent(request),
+        visible,
         category=filters.get("category", ""),
         status=filters.get("status", ""),
         district=filters.get("district", ""),
@@ -90,6 +91,7 @@ def backoffice_list(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "points": points,
         "query": query.urlencode(),
+        "delays": queries.repair_delays(visible),
         "is_admin": Role.ADMIN in roles_in(request),
         "may_moderate": bool(roles_in(request).intersection(MODERATION_ROLES)),
     } | map_context(organisation)

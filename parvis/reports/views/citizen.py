@@ -38,11 +38,11 @@ from parvis.reports.access import (
 from parvis.reports.enums import PhotoKind
 from parvis.reports.forms import DetailsForm, FollowForm, PlaceForm, ReopenForm
 from parvis.reports.models import Report, ReportPhoto
+from parvis.reports.tasks import PENDING_DIR
 from parvis.reports.views.common import map_context, with_tiles
 
 SESSION_DONE = "parvis_report_done"
 KEPT_SALT = "parvis.reports.kept-photo"
-PENDING_DIR = "reports/pending/"
 
 
 def _org(request: HttpRequest) -> Organisation:
