@@ -514,7 +514,7 @@ def roll_over(*, intervention: Intervention, today: dt.date | None = None) -> bo
     The counter adds the weeks skipped, so running late or twice changes nothing: an intervention
     planned three weeks ago has been carried over three times. Returns whether it moved."""
     week = current_week(today)
-    intervention = Intervention.objects.select_for_update().select_related("team").get(pk=intervention.pk)
+    intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
     if intervention.status not in UNFINISHED or intervention.planned_week is None:
         return False
     if intervention.planned_week >= week:
