@@ -799,9 +799,12 @@ def mark_repaired(
         from parvis.notifications.services import Attachment
 
         checked.content.seek(0)
+        extension = checked.name.rsplit(".", 1)[-1] if "." in checked.name else "jpg"
         attachments.append(
             Attachment(
-                name=f"apres-{case.reference}.jpg", content_type=checked.content_type, content=checked.content.read()
+                name=f"apres-{case.reference}.{extension}",
+                content_type=checked.content_type,
+                content=checked.content.read(),
             )
         )
     context = {
