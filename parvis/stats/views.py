@@ -417,11 +417,19 @@ def public(request: HttpRequest) -> HttpResponse:
     """As a resident, I see my commune's aggregated figures (when it publishes them)."""
     organisation = _public_organisation(request)
     form, filters, selection = _selection(request, organisation, department=None, public=True)
-    board = dashboard(organisation_ids(organisation), filters)
+    ids = organisation_ids(organisation)
+    board = dashboard(ids, filters)
+    board_activity = activity(ids, filters, with_occupancy=False, board=board)
     return render(
         request,
         "stats/public.html",
-        {"form": form, "board": board, "selection": selection, "csv_query": _csv_query(request)},
+        {
+            "form": form,
+            "board": board,
+            "activity": board_activity,
+            "selection": selection,
+            "csv_query": _csv_query(request),
+        },
     )
 
 

@@ -300,3 +300,21 @@ def test_the_activity_tables_link_to_the_pages_the_agent_may_open(territory: Any
         assert calls in page and appointments in page and 'href="/backoffice/signalements/"' in page
     assert 'href="/backoffice/courrier/"' in as_admin
     assert "Voir le courrier" not in as_elected  # the mail room is not open to elected officials
+
+
+def test_the_public_page_shows_channels_and_reports_aggregated(territory: Any, procedure: Any, client_a: Any) -> None:
+    from parvis.stats.models import StatsSettings
+
+    pothole = ReportCategory.objects.create(organisation=territory.commune_a, code="nid", label="Nid de poule")
+    case = make_case(procedure, received=day(2), channel="web", requester_name="Dominique Secret")
+    used(case, "phone", day(3))
+    made = Report.objects.create(organisation=territory.commune_a, case=case, category=pothole, description="Trou")
+    Report.objects.filter(pk=made.pk).update(created_at=at(day(2), 8), repaired_at=at(day(6), 16))
+    refresh(territory)
+    StatsSettings.objects.update_or_create(organisation=territory.commune_a, defaults={"public_stats_enabled": True})
+
+    page = client_a.get("/statistiques/?period=month&on=2026-03-15").content.decode()
+
+    assert "Par quels canaux" in page and "Signalements sur l'espace public" in page
+    assert "4 j" in page  # the median delay to repair
+    assert "Dominique Secret" not in page and "Trou" not in page and "/backoffice/" not in page
