@@ -12,3 +12,9 @@ class Role(models.TextChoices):
 class ProfileKind(models.TextChoices):
     COMPANY = "company", "Entreprise"
     ASSOCIATION = "association", "Association"
+
+
+class Relationship(models.TextChoices):
+    CHILD = "child", "Enfant"
+    PARTNER = "partner", "Conjoint(e)"
+    OTHER = "other", "Autre personne du foyer"

@@ -14,7 +14,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from parvis.accounts.enums import ProfileKind
+from parvis.accounts.enums import ProfileKind, Relationship
 from parvis.accounts.models import Profile, User
 
 STRONG_PHRASE_HELP = (
@@ -247,3 +247,18 @@ class ProfileForm(forms.Form):
             except ValidationError as error:
                 self.add_error(None, error)
         return cleaned
+
+
+class HouseholdMemberForm(forms.Form):
+    """Someone of the household, offered afterwards in forms that ask for a person (a child to enrol...)."""
+
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+    birth_date = forms.DateField(
+        label="Date de naissance",
+        help_text="Au format jj/mm/aaaa, par exemple 03/09/2018.",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": "Saisissez une date valide, par exemple 03/09/2018."},
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    relationship = forms.ChoiceField(label="Lien avec vous", choices=Relationship.choices, widget=forms.RadioSelect)

@@ -10,7 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from stdnum.fr import siret as stdnum_siret
 
-from parvis.accounts.enums import ProfileKind, Role
+from parvis.accounts.enums import ProfileKind, Relationship, Role
 from parvis.organisations.models import Department, Organisation
 
 
@@ -101,6 +101,25 @@ class Profile(models.Model):
         elif self.kind == ProfileKind.ASSOCIATION:
             if not is_valid_rna(self.rna or ""):
                 raise ValidationError({"rna": "Ce numéro RNA n'est pas valide (W suivi de 9 chiffres)."})
+
+
+class HouseholdMember(models.Model):
+    """Someone of the account holder's household (a child for school procedures...), offered in forms."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="household")
+    first_name = models.CharField("prénom", max_length=150)
+    last_name = models.CharField("nom", max_length=150)
+    birth_date = models.DateField("date de naissance")
+    relationship = models.CharField("lien", max_length=10, choices=Relationship.choices, default=Relationship.CHILD)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "personne du foyer"
+        verbose_name_plural = "personnes du foyer"
+        ordering = ["birth_date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

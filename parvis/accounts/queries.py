@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
-from parvis.accounts.models import Profile, TOTPDevice, User
+from parvis.accounts.models import HouseholdMember, Profile, TOTPDevice, User
 
 
 def profiles_of(user: User) -> QuerySet[Profile]:
@@ -28,3 +30,17 @@ def get_profile_for_owner(request: HttpRequest, pk: int) -> Profile:
 
 def totp_device_of(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user).first()
+
+
+def household_of(user: Any) -> list[HouseholdMember]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(HouseholdMember.objects.filter(user=user))
+
+
+def get_household_member_for_owner(request: HttpRequest, pk: int) -> HouseholdMember:
+    """A member of the logged-in user's household, else 404."""
+    member = HouseholdMember.objects.filter(pk=pk, user_id=request.user.pk or 0).first()
+    if member is None:
+        raise Http404("Personne introuvable.")
+    return member

@@ -26,7 +26,7 @@ from stdnum.fr import siret as stdnum_siret
 
 from parvis.accounts import tokens
 from parvis.accounts.enums import ProfileKind
-from parvis.accounts.models import Profile, TOTPDevice, User
+from parvis.accounts.models import HouseholdMember, Profile, TOTPDevice, User
 from parvis.audit.services import client_ip, record_event
 from parvis.notifications.services import queue_message
 from parvis.organisations.models import Organisation
@@ -733,3 +733,69 @@ def remove_profile(*, profile: Profile, actor: User, request: HttpRequest | None
         request=request,
     )
     profile.delete()
+
+
+MAX_HOUSEHOLD = 12
+
+
+@transaction.atomic
+def add_household_member(
+    *,
+    user: User,
+    actor: User,
+    first_name: str,
+    last_name: str,
+    birth_date: dt.date,
+    relationship: str,
+    request: HttpRequest | None = None,
+) -> HouseholdMember:
+    """Record someone of the household, offered afterwards in every form that asks for a person."""
+    from parvis.accounts.enums import Relationship
+
+    errors: dict[str, str] = {}
+    if not first_name.strip():
+        errors["first_name"] = "Indiquez le prénom."
+    if not last_name.strip():
+        errors["last_name"] = "Indiquez le nom."
+    if birth_date > timezone.localdate():
+        errors["birth_date"] = "La date de naissance ne peut pas être dans le futur."
+    if relationship not in Relationship.values:
+        errors["relationship"] = "Choisissez le lien avec vous."
+    if errors:
+        raise ValidationError(errors)
+    if HouseholdMember.objects.filter(user=user).count() >= MAX_HOUSEHOLD:
+        raise ValidationError(f"Votre foyer compte déjà {MAX_HOUSEHOLD} personnes.")
+    if HouseholdMember.objects.filter(
+        user=user, first_name__iexact=first_name.strip(), last_name__iexact=last_name.strip(), birth_date=birth_date
+    ).exists():
+        raise ValidationError({"first_name": "Cette personne figure déjà dans votre foyer."})
+    member = HouseholdMember.objects.create(
+        user=user,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        birth_date=birth_date,
+        relationship=relationship,
+    )
+    record_event(
+        action="account.household_member_added",
+        actor=actor,
+        organisation=_organisation(request),
+        obj=member,
+        after={"relationship": relationship},
+        channel=CHANNEL,
+        request=request,
+    )
+    return member
+
+
+@transaction.atomic
+def remove_household_member(*, member: HouseholdMember, actor: User, request: HttpRequest | None = None) -> None:
+    record_event(
+        action="account.household_member_removed",
+        actor=actor,
+        organisation=_organisation(request),
+        obj=member,
+        channel=CHANNEL,
+        request=request,
+    )
+    member.delete()

@@ -25,5 +25,7 @@ urlpatterns = [
     path("mon-espace/mes-informations/", space.identity_edit, name="identity_edit"),
     path("mon-espace/mes-profils/", space.profiles, name="profiles"),
     path("mon-espace/mes-profils/<int:pk>/retirer/", space.profile_remove, name="profile_remove"),
+    path("mon-espace/mon-foyer/", space.household, name="household"),
+    path("mon-espace/mon-foyer/<int:pk>/retirer/", space.household_remove, name="household_remove"),
     path("mon-espace/mot-de-passe/", space.password_change, name="password_change"),
 ]

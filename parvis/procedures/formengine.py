@@ -868,13 +868,18 @@ class PageForm(forms.Form):
             if self.user is not None:
                 me = self.user.get_full_name() or self.user.email
                 who = ("self" if value.get("is_account_holder") else "other") if value else ""
+                members = [
+                    (f"member:{m.pk}", f"{m} ({m.get_relationship_display().lower()})") for m in self.household()
+                ]
+                if value.get("household_member") and f"member:{value['household_member']}" in dict(members):
+                    who = f"member:{value['household_member']}"
                 self._put(
                     key,
                     f"{key}{SEP}who",
                     forms.ChoiceField(
                         label=label,
                         required=False,
-                        choices=[("self", f"Moi-même ({me})"), ("other", "Une autre personne")],
+                        choices=[("self", f"Moi-même ({me})"), *members, ("other", "Une autre personne")],
                         widget=forms.RadioSelect,
                     ),
                     label,
@@ -1036,6 +1041,16 @@ class PageForm(forms.Form):
             value |= {"lat": found[0].lat, "lon": found[0].lon, "citycode": found[0].citycode}
         return value
 
+    def household(self) -> list[Any]:
+        """The signed-in user's household members (parvis.accounts), read once per form."""
+        if self.user is None:
+            return []
+        if not hasattr(self, "_household"):
+            from parvis.accounts.queries import household_of
+
+            self._household = household_of(self.user)
+        return self._household
+
     def _collect_person(self, spec: Mapping[str, Any], cleaned: Mapping[str, Any]) -> Any:
         key = spec["key"]
         who_name = f"{key}{SEP}who"
@@ -1052,6 +1067,20 @@ class PageForm(forms.Form):
                     "last_name": self.user.last_name,
                     "birth_date": self.user.birth_date.isoformat() if self.user.birth_date else "",
                     "is_account_holder": True,
+                }
+            if who.startswith("member:"):
+                member = next((m for m in self.household() if f"member:{m.pk}" == who), None)
+                if member is None:
+                    self.add_error(who_name, "Cette personne ne fait plus partie de votre foyer.")
+                    return None
+                for name in names.values():
+                    self._errors.pop(name, None)
+                return {
+                    "first_name": member.first_name,
+                    "last_name": member.last_name,
+                    "birth_date": member.birth_date.isoformat(),
+                    "is_account_holder": False,
+                    "household_member": member.pk,
                 }
             if not who:
                 if who_name in self._errors:
@@ -1325,7 +1354,8 @@ def _stored_to_data(spec: Mapping[str, Any], value: Any, data: MultiValueDict) -
         if value.get("is_account_holder"):
             data.setlist(f"{key}{SEP}who", ["self"])
             return
-        data.setlist(f"{key}{SEP}who", ["other"])
+        member = value.get("household_member")
+        data.setlist(f"{key}{SEP}who", [f"member:{member}" if member else "other"])
         for part, _ in PERSON_PARTS:
             data.setlist(f"{key}{SEP}{part}", [str(value.get(part, "") or "")])
     elif kind == T.REPEATED_BLOCK and isinstance(value, list):

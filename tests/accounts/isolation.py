@@ -42,6 +42,30 @@ def _owned_profile_page(territory: Any) -> Built:
     return Built(marker="Association secrète de Camille")
 
 
+def _child(territory: Any) -> Any:
+    import datetime as dt
+
+    from parvis.accounts.services import add_household_member
+
+    return add_household_member(
+        user=territory.citizen,
+        actor=territory.citizen,
+        first_name="Enfantsecret",
+        last_name="Martin",
+        birth_date=dt.date(2018, 9, 3),
+        relationship="child",
+    )
+
+
+def _household_page(territory: Any) -> Built:
+    _child(territory)
+    return Built(marker="Enfantsecret")
+
+
+def _household_member(territory: Any) -> Built:
+    return Built(kwargs={"pk": _child(territory).pk}, marker="Enfantsecret")
+
+
 PUBLIC = {"tenant_scoped": False}
 
 CASES = [
@@ -75,4 +99,13 @@ CASES = [
         note="owner only: any other user gets 404",
     ),
     UrlCase("accounts:password_change", "citizen", tenant_scoped=False),
+    UrlCase("accounts:household", "citizen", build=_household_page, tenant_scoped=False),
+    UrlCase(
+        "accounts:household_remove",
+        "citizen",
+        build=_household_member,
+        method="post",
+        tenant_scoped=False,
+        note="owner only: any other user gets 404",
+    ),
 ]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from parvis.accounts import queries, services
 from parvis.accounts.access import is_agent
-from parvis.accounts.forms import IdentityForm, PasswordChangeForm, ProfileForm
+from parvis.accounts.forms import HouseholdMemberForm, IdentityForm, PasswordChangeForm, ProfileForm
 from parvis.accounts.middleware import needs_second_factor
 
 
@@ -117,3 +117,43 @@ def password_change(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Votre mot de passe a été modifié.")
             return redirect("accounts:space")
     return render(request, "accounts/space/password_change.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def household(request: HttpRequest) -> HttpResponse:
+    """The people of my household, offered in forms that ask for a person (a child to enrol...)."""
+    form = HouseholdMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.add_household_member(
+                user=request.user,  # type: ignore[arg-type]
+                actor=request.user,  # type: ignore[arg-type]
+                request=request,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, messages_ in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, messages_)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, f"{member} fait partie de votre foyer.")
+            return redirect("accounts:household")
+    return render(
+        request,
+        "accounts/space/household.html",
+        {"form": form, "members": queries.household_of(request.user)},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def household_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    member = queries.get_household_member_for_owner(request, pk)
+    name = str(member)
+    services.remove_household_member(member=member, actor=request.user, request=request)  # type: ignore[arg-type]
+    messages.success(request, f"{name} ne fait plus partie de votre foyer.")
+    return redirect("accounts:household")
