@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parvis.people.views import directory, overview
+from parvis.people.views import accounts, directory, overview
 
 app_name = "people"
 urlpatterns: list = [
@@ -11,4 +11,6 @@ urlpatterns: list = [
     path("backoffice/personnes/<int:pk>/fusionner/", directory.merge, name="merge"),
     # The 360° view (people/views/overview.py)
     path("backoffice/personnes/<int:pk>/", overview.detail, name="detail"),
+    # The record of a case's requester account, created on demand (people/views/accounts.py)
+    path("backoffice/personnes/demande/<str:reference>/", accounts.for_case, name="for_case"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from parvis.people.services import create_person
+from tests.cases.isolation import _citizen_case_of_a
 from tests.isolation import Built, UrlCase
 
 NAME = "Isolationa"
@@ -49,4 +50,10 @@ CASES = [
     UrlCase("people:merge", "agent", build=_record_no_marker, method="post", data={"duplicate": "1", "confirm": "on"}),
     # The 360° view (people/views/overview.py, another part of issue 5): normal behaviour for A's agents.
     UrlCase("people:detail", "agent", build=_record),
+    UrlCase(
+        "people:for_case",
+        "agent",
+        build=lambda t: Built(kwargs={"reference": _citizen_case_of_a(t).reference}),
+        method="post",
+    ),
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from parvis.accounts.enums import Role
 from parvis.cases.enums import Channel
@@ -44,33 +44,11 @@ def test_elected_officials_see_the_case_but_no_link_to_people(territory, agent_a
     assert case.reference in page and "/backoffice/personnes/" not in page
 
 
-@pytest.fixture
-def for_case_route():
-    """The route of people/views/accounts.py, installed here until people/urls.py lists it."""
-    from django.urls import clear_url_caches, path
-
-    from parvis.people import urls
-    from parvis.people.views import accounts
-
-    try:
-        reverse("people:for_case", args=["X"])
-        yield
-        return
-    except NoReverseMatch:
-        pass
-    route = path("backoffice/personnes/demande/<str:reference>/", accounts.for_case, name="for_case")
-    urls.urlpatterns.append(route)
-    clear_url_caches()
-    yield
-    urls.urlpatterns.remove(route)
-    clear_url_caches()
-
-
 def _for_case_url(case):
     return reverse("people:for_case", args=[case.reference])
 
 
-def test_an_account_without_record_gets_one_from_the_case_page(territory, agent_a, citizen, procedure, for_case_route):
+def test_an_account_without_record_gets_one_from_the_case_page(territory, agent_a, citizen, procedure):
     case = file_case(territory.commune_a, procedure, citizen)
     url = _for_case_url(case)
     assert f'action="{url}"' in _case_page(agent_a, case)
@@ -81,19 +59,9 @@ def test_an_account_without_record_gets_one_from_the_case_page(territory, agent_
     assert Person.objects.filter(user=citizen).count() == 1
 
 
-def test_the_record_is_never_made_from_another_communes_case(territory, agent_b, citizen, procedure, for_case_route):
+def test_the_record_is_never_made_from_another_communes_case(territory, agent_b, citizen, procedure):
     case = file_case(territory.commune_a, procedure, citizen)
     url = _for_case_url(case)
     assert logged_in(agent_b, HOST_B).post(url).status_code == 404
     assert logged_in(agent_b, HOST_A).post(url).status_code == 403
     assert not Person.objects.exists()
-
-
-def test_without_the_route_an_account_without_record_gets_no_button(territory, agent_a, citizen, procedure):
-    case = file_case(territory.commune_a, procedure, citizen)
-    try:
-        reverse("people:for_case", args=[case.reference])
-        pytest.skip("people:for_case is installed")
-    except NoReverseMatch:
-        pass
-    assert "Ouvrir la fiche" not in _case_page(agent_a, case)
