@@ -201,3 +201,23 @@ def test_the_follower_page_public_map_and_the_agents_pages_are_accessible(
     desk.check("reports-case-panel-desk")
     desk.goto("/backoffice/signalements/moderation/")
     desk.check("reports-moderation-desk")
+
+
+def test_the_map_places_the_marker_with_the_keyboard(desk: Visit, reports: dict[str, Any]) -> None:
+    page = desk.page
+    _local_tiles(desk)
+    desk.goto("/signalements/nouveau/")
+    page.locator("#report-map .leaflet-tile-loaded").first.wait_for()
+    assert page.locator("input[name=latitude]").input_value() == ""
+    _tab_to(desk, "el.id === 'report-map'")
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")  # pans the map east
+    page.wait_for_timeout(400)
+    page.keyboard.press("Enter")  # places the marker at the centre cross
+    status = page.locator("[data-map-status]")
+    assert status.inner_text().startswith("Repère placé : latitude")
+    latitude = float(page.locator("input[name=latitude]").input_value().replace(",", "."))
+    longitude = float(page.locator("input[name=longitude]").input_value().replace(",", "."))
+    assert latitude == pytest.approx(45.0, abs=0.01) and longitude > 5.0  # east of the centre
+    assert page.locator("#report-map .leaflet-marker-icon").count() == 1
+    desk.check("reports-place-map-keyboard-desk")

@@ -456,3 +456,36 @@ def test_the_administrator_sets_the_public_map_and_tiles(territory, setup, admin
     assert conf.public_map and conf.feedback_days == 21
     csp = Client(HTTP_HOST=HOST_A).get(NEW)["Content-Security-Policy"]
     assert "https://*.tiles.example.org" in csp
+
+
+def test_the_public_map_keeps_its_query_count(territory, setup, django_assert_max_num_queries):
+    ReportSettings.objects.create(organisation=territory.commune_a, public_map=True)
+    for i in range(15):
+        report = a_report(territory, setup, latitude=45.0 + i / 10000, photos=[jpeg_with_gps()] if i % 3 == 0 else [])
+        services.moderate_report(
+            report=report,
+            decision="approved",
+            public_description=f"Trou {i}",
+            public_photos=[p.pk for p in report.photos.all()],
+            actor=None,
+        )
+    with django_assert_max_num_queries(12):
+        response = Client(HTTP_HOST=HOST_A).get(reverse("reports:public_map"))
+    assert response.content.decode().count("<h3>") == 15
+
+
+def test_a_case_that_is_not_a_report_has_no_report_panel(territory, setup, agent_a):
+    from tests.factories import published_procedure
+
+    procedure = published_procedure(territory.commune_a, department=territory.department_a, slug="autre")
+    submission = services.submit_case(
+        organisation=territory.commune_a,
+        procedure=procedure,
+        answers={"objet": "x"},
+        requester=None,
+        requester_name="X",
+        requester_email="x@example.org",
+        actor=None,
+    )
+    page = logged_in(agent_a, HOST_A).get(reverse("cases:detail", args=[submission.case.reference]))
+    assert page.status_code == 200 and 'id="signalement"' not in page.content.decode()
