@@ -12,6 +12,13 @@ class Role(models.TextChoices):
 class ProfileKind(models.TextChoices):
     COMPANY = "company", "Entreprise"
     ASSOCIATION = "association", "Association"
+    MANDATE = "mandate", "Mandat (démarches pour un proche)"
+
+
+class MandateBasis(models.TextChoices):
+    FAMILY = "family", "Aidant familial ou proche"
+    PROFESSIONAL = "professional", "Aidant professionnel (France services, Aidants Connect)"
+    LEGAL = "legal", "Mesure de protection (tutelle, curatelle, habilitation familiale)"
 
 
 class Relationship(models.TextChoices):

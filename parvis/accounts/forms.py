@@ -14,7 +14,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from parvis.accounts.enums import ProfileKind, Relationship
+from parvis.accounts.enums import MandateBasis, ProfileKind, Relationship
 from parvis.accounts.models import Profile, User
 
 STRONG_PHRASE_HELP = (
@@ -262,3 +262,29 @@ class HouseholdMemberForm(forms.Form):
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     relationship = forms.ChoiceField(label="Lien avec vous", choices=Relationship.choices, widget=forms.RadioSelect)
+
+
+class MandateForm(forms.Form):
+    """Filing procedures for someone else (an "aidant"), with their agreement."""
+
+    principal_name = forms.CharField(label="Prénom et nom de la personne que vous représentez", max_length=200)
+    principal_birth_date = forms.DateField(
+        label="Sa date de naissance",
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": "Saisissez une date valide, par exemple 14/07/1940."},
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    basis = forms.ChoiceField(label="Vous agissez comme", choices=MandateBasis.choices, widget=forms.RadioSelect)
+    valid_until = forms.DateField(
+        label="Jusqu'au (facultatif)",
+        required=False,
+        help_text="Laissé vide : jusqu'à ce que vous le révoquiez.",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": "Saisissez une date valide, par exemple 31/12/2027."},
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    consent = forms.BooleanField(
+        label="La personne représentée m'a donné son accord (ou une décision de justice me désigne)",
+        required=False,
+    )

@@ -10,7 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from stdnum.fr import siret as stdnum_siret
 
-from parvis.accounts.enums import ProfileKind, Relationship, Role
+from parvis.accounts.enums import MandateBasis, ProfileKind, Relationship, Role
 from parvis.organisations.models import Department, Organisation
 
 
@@ -83,6 +83,12 @@ class Profile(models.Model):
     name = models.CharField("raison sociale", max_length=200)
     siret = models.CharField("SIRET", max_length=14, blank=True)
     rna = models.CharField("numéro RNA", max_length=10, blank=True)
+    # A mandate (kind "mandate"): the account holder acts for the person named ``name``.
+    mandate_basis = models.CharField("fondement du mandat", max_length=20, choices=MandateBasis.choices, blank=True)
+    principal_birth_date = models.DateField("date de naissance de la personne représentée", null=True, blank=True)
+    consent_recorded_at = models.DateTimeField("accord de la personne représentée noté le", null=True, blank=True)
+    valid_until = models.DateField("valable jusqu'au", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -90,7 +96,15 @@ class Profile(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
+        if self.kind == ProfileKind.MANDATE:
+            return f"Pour le compte de {self.name} ({self.get_mandate_basis_display().lower()})"
         return self.name
+
+    def is_usable(self, today: Any = None) -> bool:
+        """A mandate revoked or past its end date can no longer be used to file."""
+        if self.revoked_at is not None:
+            return False
+        return not (self.valid_until and self.valid_until < (today or timezone.localdate()))
 
     def clean(self) -> None:
         from parvis.lib.identifiers import is_valid_rna

@@ -11,7 +11,17 @@ from parvis.accounts.models import HouseholdMember, Profile, TOTPDevice, User
 
 
 def profiles_of(user: User) -> QuerySet[Profile]:
-    return Profile.objects.filter(user=user).order_by("name", "pk")
+    """The companies, associations and people the user may file for now (revoked or expired mandates apart)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    usable = Q(revoked_at__isnull=True) & (Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate()))
+    return Profile.objects.filter(usable, user=user).order_by("kind", "name", "pk")
+
+
+def mandates_of(user: User) -> list[Profile]:
+    """Every mandate the user holds or held (revoked ones stay visible, as history)."""
+    return list(Profile.objects.filter(user=user, kind="mandate").order_by("revoked_at", "name", "pk"))
 
 
 def get_profile_for_owner(request: HttpRequest, pk: int) -> Profile:

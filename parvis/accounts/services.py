@@ -722,6 +722,8 @@ def add_profile(
 
 @transaction.atomic
 def remove_profile(*, profile: Profile, actor: User, request: HttpRequest | None = None) -> None:
+    if profile.kind == ProfileKind.MANDATE:
+        raise ValidationError("Un mandat se révoque (il reste affiché sur les demandes déposées sous ce mandat).")
     before = {"kind": profile.kind, "name": profile.name, "siret": profile.siret, "rna": profile.rna}
     record_event(
         action="account.profile_removed",
@@ -799,3 +801,71 @@ def remove_household_member(*, member: HouseholdMember, actor: User, request: Ht
         request=request,
     )
     member.delete()
+
+
+@transaction.atomic
+def add_mandate(
+    *,
+    user: User,
+    actor: User,
+    principal_name: str,
+    basis: str,
+    consent: bool,
+    principal_birth_date: dt.date | None = None,
+    valid_until: dt.date | None = None,
+    request: HttpRequest | None = None,
+) -> Profile:
+    """Record that ``user`` files procedures for someone else (an "aidant"): visible, revocable, shown on
+    every case filed under it (``Case.profile``)."""
+    from parvis.accounts.enums import MandateBasis
+
+    errors: dict[str, str] = {}
+    if not principal_name.strip():
+        errors["principal_name"] = "Indiquez le nom de la personne que vous représentez."
+    if basis not in MandateBasis.values:
+        errors["basis"] = "Choisissez à quel titre vous agissez."
+    if not consent:
+        errors["consent"] = "L'accord de la personne représentée (ou la décision de justice) est nécessaire."
+    if principal_birth_date and principal_birth_date >= timezone.localdate():
+        errors["principal_birth_date"] = "La date de naissance doit être dans le passé."
+    if valid_until and valid_until < timezone.localdate():
+        errors["valid_until"] = "La date de fin ne peut pas être déjà passée."
+    if errors:
+        raise ValidationError(errors)
+    profile = Profile.objects.create(
+        user=user,
+        kind=ProfileKind.MANDATE,
+        name=principal_name.strip(),
+        mandate_basis=basis,
+        principal_birth_date=principal_birth_date,
+        consent_recorded_at=timezone.now(),
+        valid_until=valid_until,
+    )
+    record_event(
+        action="account.mandate_added",
+        actor=actor,
+        organisation=_organisation(request),
+        obj=profile,
+        after={"principal": profile.name, "basis": basis, "valid_until": valid_until},
+        channel=CHANNEL,
+        request=request,
+    )
+    return profile
+
+
+@transaction.atomic
+def revoke_mandate(*, profile: Profile, actor: User, request: HttpRequest | None = None) -> Profile:
+    """End a mandate: it can no longer be used; the cases already filed under it keep showing it."""
+    if profile.kind != ProfileKind.MANDATE or profile.revoked_at is not None:
+        raise ValidationError("Ce mandat est déjà révoqué.")
+    profile.revoked_at = timezone.now()
+    profile.save(update_fields=["revoked_at"])
+    record_event(
+        action="account.mandate_revoked",
+        actor=actor,
+        organisation=_organisation(request),
+        obj=profile,
+        channel=CHANNEL,
+        request=request,
+    )
+    return profile

@@ -26,6 +26,8 @@ urlpatterns = [
     path("mon-espace/mes-profils/", space.profiles, name="profiles"),
     path("mon-espace/mes-profils/<int:pk>/retirer/", space.profile_remove, name="profile_remove"),
     path("mon-espace/mon-foyer/", space.household, name="household"),
+    path("mon-espace/mes-mandats/", space.mandates, name="mandates"),
+    path("mon-espace/mes-mandats/<int:pk>/revoquer/", space.mandate_revoke, name="mandate_revoke"),
     path("mon-espace/mon-foyer/<int:pk>/retirer/", space.household_remove, name="household_remove"),
     path("mon-espace/mot-de-passe/", space.password_change, name="password_change"),
 ]

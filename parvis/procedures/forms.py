@@ -95,7 +95,7 @@ class ProfileChoiceForm(forms.Form):
         me = user.get_full_name() or user.email
         field = self.fields["profile"]
         field.choices = [("", f"En votre nom ({me})")] + [  # type: ignore[attr-defined]
-            (str(p.pk), f"Au nom de {p.name}") for p in profiles
+            (str(p.pk), str(p) if p.kind == "mandate" else f"Au nom de {p.name}") for p in profiles
         ]
         self.profiles = {str(p.pk): p for p in profiles}
 

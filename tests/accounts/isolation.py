@@ -57,6 +57,27 @@ def _child(territory: Any) -> Any:
     )
 
 
+def _mandate(territory: Any) -> Any:
+    from parvis.accounts.services import add_mandate
+
+    return add_mandate(
+        user=territory.citizen,
+        actor=territory.citizen,
+        principal_name="Mandantsecret Martin",
+        basis="family",
+        consent=True,
+    )
+
+
+def _mandates_page(territory: Any) -> Built:
+    _mandate(territory)
+    return Built(marker="Mandantsecret")
+
+
+def _one_mandate(territory: Any) -> Built:
+    return Built(kwargs={"pk": _mandate(territory).pk}, marker="Mandantsecret")
+
+
 def _household_page(territory: Any) -> Built:
     _child(territory)
     return Built(marker="Enfantsecret")
@@ -100,6 +121,15 @@ CASES = [
     ),
     UrlCase("accounts:password_change", "citizen", tenant_scoped=False),
     UrlCase("accounts:household", "citizen", build=_household_page, tenant_scoped=False),
+    UrlCase("accounts:mandates", "citizen", build=_mandates_page, tenant_scoped=False),
+    UrlCase(
+        "accounts:mandate_revoke",
+        "citizen",
+        build=_one_mandate,
+        method="post",
+        tenant_scoped=False,
+        note="owner only: any other user gets 404",
+    ),
     UrlCase(
         "accounts:household_remove",
         "citizen",

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from parvis.accounts import queries, services
 from parvis.accounts.access import is_agent
-from parvis.accounts.forms import HouseholdMemberForm, IdentityForm, PasswordChangeForm, ProfileForm
+from parvis.accounts.forms import HouseholdMemberForm, IdentityForm, MandateForm, PasswordChangeForm, ProfileForm
 from parvis.accounts.middleware import needs_second_factor
 
 
@@ -81,7 +81,10 @@ def profiles(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/space/profiles.html",
-        {"form": form, "profiles": list(queries.profiles_of(request.user))},  # type: ignore[arg-type]
+        {
+            "form": form,
+            "profiles": [p for p in queries.profiles_of(request.user) if p.kind != "mandate"],  # type: ignore[arg-type]
+        },
     )
 
 
@@ -157,3 +160,51 @@ def household_remove(request: HttpRequest, pk: int) -> HttpResponse:
     services.remove_household_member(member=member, actor=request.user, request=request)  # type: ignore[arg-type]
     messages.success(request, f"{name} ne fait plus partie de votre foyer.")
     return redirect("accounts:household")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def mandates(request: HttpRequest) -> HttpResponse:
+    """The people I file procedures for (an "aidant"): added with their agreement, revocable."""
+    form = MandateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            mandate = services.add_mandate(
+                user=request.user,  # type: ignore[arg-type]
+                actor=request.user,  # type: ignore[arg-type]
+                principal_name=data["principal_name"],
+                basis=data["basis"],
+                consent=data["consent"],
+                principal_birth_date=data["principal_birth_date"],
+                valid_until=data["valid_until"],
+                request=request,
+            )
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages_)
+        else:
+            messages.success(
+                request,
+                f"Mandat enregistré : vous pouvez faire des démarches {str(mandate)[0].lower()}{str(mandate)[1:]}.",
+            )
+            return redirect("accounts:mandates")
+    return render(
+        request,
+        "accounts/space/mandates.html",
+        {"form": form, "mandates": queries.mandates_of(request.user)},  # type: ignore[arg-type]
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def mandate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = queries.get_profile_for_owner(request, pk)
+    try:
+        services.revoke_mandate(profile=profile, actor=request.user, request=request)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Le mandat pour {profile.name} est révoqué.")
+    return redirect("accounts:mandates")
