@@ -388,3 +388,26 @@ def test_report_to_repair_delays_are_measured(territory, setup):
     a_report(territory, setup)  # not repaired
     delays = queries.repair_delays(Case.objects.filter(organisation=territory.commune_a))
     assert delays.count == 3 and delays.median_days == 4.0
+
+
+def test_the_person_360_view_lists_the_reports_made_or_followed(territory, setup, agent_a):
+    from django.test import RequestFactory
+
+    from parvis.people.models import Person
+    from parvis.reports.people import person_items
+
+    person = Person.objects.create(organisation=territory.commune_a, last_name="Voisin", email="voisin@example.org")
+    made = a_report(territory, setup, email="voisin@example.org")
+    followed = a_report(territory, setup, latitude=45.001)
+    services.follow_report(report=followed, email="autre@example.org", person=person, actor=None)
+    a_report(territory, setup, latitude=45.002)  # somebody else's
+    request = RequestFactory().get("/", HTTP_HOST="commune-a.localhost")
+    request.user = agent_a
+    request.organisation = territory.commune_a
+    items = person_items(person, organisations=[territory.commune_a], request=request)
+    assert {i.title.split(" — ")[0] for i in items} == {
+        f"Signalement {made.case.reference}",
+        f"Signalement {followed.case.reference}",
+    }
+    assert all(i.kind == "report" for i in items)
+    assert person_items(person, organisations=[territory.commune_b], request=request) == []
