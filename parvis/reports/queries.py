@@ -203,3 +203,15 @@ def public_points(reports: list[Report]) -> list[dict[str, Any]]:
         for r in reports
         if r.latitude is not None and r.longitude is not None
     ]
+
+
+def followed_by(user: Any, organisation: Organisation) -> QuerySet[Report]:
+    """The reports of this commune (or its EPCI) that ``user`` follows but did not file."""
+    served = [organisation.pk] + ([organisation.parent_id] if organisation.parent_id else [])
+    return (
+        Report.objects.filter(organisation_id__in=served, followers__user=user, followers__is_reporter=False)
+        .exclude(case__requester=user)
+        .select_related("case", "category")
+        .distinct()
+        .order_by("-created_at", "-pk")
+    )

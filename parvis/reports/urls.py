@@ -11,6 +11,7 @@ urlpatterns = [
     path("signalements/<int:pk>/suivre/", citizen.follow, name="follow"),
     path("signalements/suivi/<str:token>/", citizen.follower, name="follower"),
     path("signalements/suivi/<str:token>/photos/<int:pk>/", citizen.follower_photo, name="follower_photo"),
+    path("mon-espace/signalements/", citizen.my_reports, name="my_reports"),
     path("mon-espace/signalements/<int:pk>/retour/", citizen.my_feedback, name="my_feedback"),
     # Public map (reports/views/public.py), opt-in per organisation
     path("signalements/carte/", public.public_map, name="public_map"),

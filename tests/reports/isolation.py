@@ -137,3 +137,12 @@ CASES = [
     UrlCase("reports:category_edit", "admin", build=_category),
     UrlCase("reports:settings", "admin"),
 ]
+
+
+def _followed(territory: Any) -> Built:
+    report = _report_of_a(territory)
+    services.follow_report(report=report, user=territory.citizen, actor=territory.citizen)
+    return Built(marker=report.case.reference)
+
+
+CASES.append(UrlCase("reports:my_reports", "citizen", build=_followed))

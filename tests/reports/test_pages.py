@@ -489,3 +489,16 @@ def test_a_case_that_is_not_a_report_has_no_report_panel(territory, setup, agent
     )
     page = logged_in(agent_a, HOST_A).get(reverse("cases:detail", args=[submission.case.reference]))
     assert page.status_code == 200 and 'id="signalement"' not in page.content.decode()
+
+
+def test_the_reports_followed_are_listed_from_mes_demandes(territory, setup, citizen):
+    report = a_report(territory, setup)
+    client = logged_in(citizen, HOST_A, second_factor=False)
+    client.post(reverse("reports:follow", args=[report.pk]))
+    page = client.get(reverse("cases:my_cases")).content.decode()
+    assert "Vous suivez 1 signalement" in page
+    services.mark_repaired(report=report, actor=None)
+    listed = client.get(reverse("reports:my_reports")).content.decode()
+    follower = report.followers.get(user=citizen)
+    assert reverse("reports:follower", args=[services.follower_token(follower)]) in listed
+    assert "confirmez ou rouvrez" in listed

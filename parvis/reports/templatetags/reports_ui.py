@@ -74,3 +74,16 @@ def report_feedback(case: Any) -> dict[str, Any]:
     if report is None:
         return {"report": None, "may_feedback": False}
     return {"report": report, "may_feedback": may_give_feedback(report), "reopen_form": ReopenForm()}
+
+
+@register.inclusion_tag("reports/includes/followed_link.html", takes_context=True)
+def followed_reports_link(context: template.Context) -> dict[str, Any]:
+    """In « Mes demandes »: the reports this resident follows without having filed them."""
+    from parvis.reports.queries import followed_by
+
+    request = context.get("request")
+    organisation = getattr(request, "organisation", None)
+    user = getattr(request, "user", None)
+    if organisation is None or user is None or not user.is_authenticated:
+        return {"count": 0}
+    return {"count": followed_by(user, organisation).count()}

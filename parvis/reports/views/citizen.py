@@ -402,5 +402,20 @@ def my_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/citizen/my_feedback.html", context, status=400)
 
 
+@never_cache
+@require_GET
+@login_required
+@organisation_required
+def my_reports(request: HttpRequest) -> HttpResponse:
+    """The reports I follow (« déjà signalé — suivre ») without having filed them: their state, and the
+    link to confirm or reopen after the repair."""
+    rows = []
+    for report in queries.followed_by(request.user, _org(request))[:100]:
+        follower = report.followers.filter(user=request.user).first()
+        token = services.follower_token(follower) if follower is not None else ""
+        rows.append({"report": report, "token": token, "may_feedback": services.may_give_feedback(report)})
+    return render(request, "reports/citizen/my_reports.html", {"rows": rows})
+
+
 def report_for_case(case: Any) -> Report | None:
     return Report.objects.filter(case=case).select_related("category").first()
