@@ -410,8 +410,9 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     """The reports I follow (« déjà signalé — suivre ») without having filed them: their state, and the
     link to confirm or reopen after the repair."""
     rows = []
-    for report in queries.followed_by(request.user, _org(request))[:100]:
-        follower = report.followers.filter(user_id=request.user.pk).first()
+    user: Any = request.user
+    for report in queries.followed_by(user, _org(request))[:100]:
+        follower = report.followers.filter(user=user).first()
         token = services.follower_token(follower) if follower is not None else ""
         rows.append({"report": report, "token": token, "may_feedback": services.may_give_feedback(report)})
     return render(request, "reports/citizen/my_reports.html", {"rows": rows})
