@@ -146,7 +146,7 @@ def test_keyboard_only_a_resident_files_a_report_without_the_map(phone: Visit, r
     _tab_to(phone, "el.tagName === 'BUTTON' && el.textContent.trim() === 'Envoyer le signalement'")
     page.keyboard.press("Enter")
     page.locator(".error-summary").wait_for()
-    assert page.evaluate("document.activeElement.id") == "form-errors"
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'form-errors'")
     assert page.get_by_label(re.compile("^Description du problème")).input_value() == "Des sacs de gravats abandonnés"
     phone.errors[:] = [e for e in phone.errors if "400" not in e]  # refused on purpose
     phone.check("reports-details-errors-phone")
