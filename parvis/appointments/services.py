@@ -457,6 +457,8 @@ def _after_case_booking(appointment: Appointment, *, actor: Any) -> None:
     from parvis.cases.services import CaseError, IllegalTransition, _add_event, apply_transition
 
     case = appointment.case
+    if case is None:
+        return
     _add_event(
         case,
         kind=EventKind.LINKED,
