@@ -282,6 +282,21 @@ def test_a_department_dashboard_shows_its_channels_used_but_not_the_whole_activi
     assert logged_in(agent_a, HOST_A).get(export).status_code == 404
 
 
+def test_a_category_with_reports_received_but_none_repaired_shows_its_row(
+    territory: Any, procedure: Any, admin_a: Any
+) -> None:
+    from tests.conftest import HOST_A, logged_in
+
+    lighting = ReportCategory.objects.create(organisation=territory.commune_a, code="lum", label="Éclairage")
+    case = make_case(procedure, received=day(10))
+    made = Report.objects.create(organisation=territory.commune_a, case=case, category=lighting, description="…")
+    Report.objects.filter(pk=made.pk).update(created_at=at(day(10), 8))
+    refresh(territory)
+    page = logged_in(admin_a, HOST_A).get("/backoffice/statistiques/collectivite/?period=month&on=2026-03-15")
+    assert page.status_code == 200
+    assert "Éclairage" in page.content.decode()
+
+
 def test_the_activity_tables_link_to_the_pages_the_agent_may_open(territory: Any, admin_a: Any) -> None:
     from parvis.accounts.enums import Role
     from tests.conftest import HOST_A, logged_in

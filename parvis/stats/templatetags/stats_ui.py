@@ -56,6 +56,14 @@ def count_of(row: Any, column: str) -> int:
 
 
 @register.filter
+def count_ratio(row: Any, columns: str) -> float | None:
+    """``row.get(a) / row.get(b)`` for ``columns`` "a,b" (None when b is 0): a rate between two cells of a
+    row whose columns may be missing (a filter argument cannot be a missing key)."""
+    part, whole = columns.split(",")
+    return share(count_of(row, part), count_of(row, whole))
+
+
+@register.filter
 def share(part: Any, whole: Any) -> float | None:
     """part / whole, None when whole is 0 (then « — » through ``percent``)."""
     try:
