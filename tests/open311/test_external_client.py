@@ -1,16 +1,18 @@
-"""Conformance with a GeoReport v2 client we did not write: ``georeport`` (PyPI, Apache-2.0).
+"""Conformance with GeoReport v2 clients we did not write.
 
-The client runs unchanged against a live server (pytest-django ``live_server``, loopback only): it
-lists the services, reads a definition, and reads requests back. It has no way to post (its README:
-"does not currently support the creation of new 311 service requests"; the only Python clients that
-do, ``open311`` 1.1 and ``three`` 0.8, are Python 2 only), so the POST goes through plain ``requests``
-exactly as the spec describes it (form-urlencoded ``api_key``, ``service_code``, ``lat``, ``long``…),
-and the client then finds the new request by its id. The request is then seen in the back office.
+``georeport`` (PyPI, Apache-2.0) runs unchanged against a live server (pytest-django ``live_server``,
+loopback only): it lists the services, reads a definition, and reads requests back. It cannot post
+(its README: "does not currently support the creation of new 311 service requests"), so a second
+client that can, ``civicbot``'s ``Open311Client`` (PyPI, Python 3; dry-run unless told
+``confirm="SEND"``), validates its request against our live service list and posts it
+(form-urlencoded, ``api_key``). Both clients then find it, and it is seen in the back office.
 """
 
 from __future__ import annotations
 
 import requests
+from civicbot.open311 import Open311Client
+from civicbot.registry import Endpoint
 from georeport import GeoReport
 
 from parvis.organisations.models import Hostname
@@ -35,24 +37,27 @@ def test_an_existing_open311_client_lists_services_and_a_posted_request_reaches_
         definition = client.get_service_definition("nid-de-poule")
         assert definition["service_code"] == "nid-de-poule"
 
-    posted = requests.post(
-        f"{endpoint}/requests.json",
-        data={
-            "api_key": client.api_key,
-            "jurisdiction_id": client.jurisdiction,
-            "service_code": "nid-de-poule",
-            "lat": "45.000100",
-            "long": "5.000200",
-            "address_string": "12 rue de la République",
-            "email": "passant@example.org",
-            "first_name": "Paul",
-            "last_name": "Passant",
-            "description": "Nid de poule dangereux pour les vélos",
-        },
-        timeout=10,
+    poster = Open311Client(
+        Endpoint(id="commune-a", name="Commune A", base_url=endpoint, write=True), jurisdiction_id="commune-a"
     )
-    assert posted.status_code == 201, posted.text
-    service_request_id = posted.json()[0]["service_request_id"]
+    sent = poster.create_request(
+        "nid-de-poule",
+        dry_run=False,
+        confirm="SEND",
+        api_key=api_key,
+        validate_remote=True,
+        lat=45.0001,
+        lng=5.0002,
+        address_string="12 rue de la République",
+        email="passant@example.org",
+        first_name="Paul",
+        last_name="Passant",
+        description="Nid de poule dangereux pour les vélos",
+    )
+    service_request_id = sent.response[0]["service_request_id"]
+    # Without the key, the same client is refused in the standard error format.
+    refused = requests.post(f"{endpoint}/requests.json", data={"service_code": "nid-de-poule"}, timeout=10)
+    assert refused.status_code == 403 and refused.json()[0]["code"] == 403
 
     client = GeoReport(endpoint, jurisdiction="commune-a", output_format="json")
     found = client.get_service_request(service_request_id)
