@@ -116,6 +116,13 @@ class StatsSettings(models.Model):
         default=False,
         help_text="Une page publique /statistiques/ montre les chiffres agrégés, sans aucune donnée personnelle.",
     )
+    target_days = models.PositiveSmallIntegerField(
+        "objectif de délai de réponse (jours)",
+        null=True,
+        blank=True,
+        help_text="L'engagement de la collectivité (par exemple 15 jours) : les tableaux de bord montrent la part "
+        "des réponses données dans ce délai.",
+    )
     refreshed_at = models.DateTimeField("chiffres recalculés le", null=True, blank=True)
 
     class Meta:

@@ -209,6 +209,15 @@ class Dashboard:
     backlog: list[tuple[str, str, int]]  # (field, label, count)
     refreshed_at: dt.datetime | None = None
     names: dict[str, dict[Any, str]] = field(default_factory=dict)
+    # The organisation's own target (StatsSettings.target_days; one organisation only) and how many answers
+    # of the period met it, from the response-time histogram.
+    target_days: int | None = None
+    within_target: int = 0
+    target_base: int = 0
+
+    @property
+    def within_target_rate(self) -> float | None:
+        return _ratio(self.within_target, self.target_base)
 
     @property
     def max_month_received(self) -> int:
@@ -295,6 +304,14 @@ def dashboard(organisation_ids: list[int], filters: StatsFilters) -> Dashboard:
         group("month", month).label = f"{MONTHS_SHORT[month.month - 1]} {month.year}"
     settings = StatsSettings.objects.filter(organisation_id__in=organisation_ids, refreshed_at__isnull=False)
     refreshed = settings.order_by("refreshed_at").values_list("refreshed_at", flat=True).first()
+    target_days = None
+    if len(organisation_ids) == 1:
+        target_days = (
+            StatsSettings.objects.filter(organisation_id=organisation_ids[0])
+            .values_list("target_days", flat=True)
+            .first()
+        )
+    overall = histograms.get("", [])
     return Dashboard(
         filters=filters,
         total=total,
@@ -306,6 +323,9 @@ def dashboard(organisation_ids: list[int], filters: StatsFilters) -> Dashboard:
         backlog=[(name, label, backlog_counts.get(name, 0)) for name, label in AGE_BUCKETS],
         refreshed_at=refreshed,
         names=names,
+        target_days=target_days,
+        within_target=sum(count for days, count in overall if target_days and days <= target_days),
+        target_base=sum(count for _, count in overall) if target_days else 0,
     )
 
 

@@ -296,6 +296,30 @@ def set_public_stats(
     return settings
 
 
+@transaction.atomic
+def set_target_days(
+    *, organisation: Organisation, days: int | None, actor: Any, request: HttpRequest | None = None
+) -> StatsSettings:
+    """The organisation's own response-time target (None: no target), shown on its dashboards; journaled."""
+    if days is not None and not 1 <= days <= 365:
+        raise ValueError("L'objectif est un nombre de jours entre 1 et 365.")
+    settings = StatsSettings.objects.select_for_update().get(pk=settings_for(organisation).pk)
+    before = settings.target_days
+    if before != days:
+        settings.target_days = days
+        settings.save(update_fields=["target_days"])
+        record_event(
+            action="stats.target_changed",
+            actor=actor,
+            organisation=organisation,
+            obj=settings,
+            before={"target_days": before},
+            after={"target_days": days},
+            request=request,
+        )
+    return settings
+
+
 # --- Exports built in the background ------------------------------------------------------------------
 
 EXPORT_DAYS = 7  # a ready file stays downloadable this long

@@ -502,7 +502,21 @@ def publication(request: HttpRequest) -> HttpResponse:
     """As an administrator, I publish (or withdraw) the commune's public statistics page."""
     organisation = current_organisation(request)
     settings = services.settings_for(organisation)
-    if request.method == "POST":
+    target_error, target_typed = "", ""
+    if request.method == "POST" and "target_days" in request.POST:
+        target_typed = request.POST.get("target_days", "").strip()
+        try:
+            days = int(target_typed) if target_typed else None
+            services.set_target_days(organisation=organisation, days=days, actor=request.user, request=request)
+        except ValueError:
+            target_error = "Indiquez un nombre de jours entre 1 et 365, ou laissez vide pour ne pas fixer d'objectif."
+        else:
+            messages.success(
+                request,
+                f"Objectif enregistré : réponse en {days} jours au plus." if days else "Objectif de délai retiré.",
+            )
+            return redirect("stats:publication")
+    elif request.method == "POST":
         enabled = request.POST.get("public_stats_enabled") == "on"
         services.set_public_stats(organisation=organisation, enabled=enabled, actor=request.user, request=request)
         messages.success(
@@ -512,4 +526,9 @@ def publication(request: HttpRequest) -> HttpResponse:
             else "La page publique des statistiques est retirée.",
         )
         return redirect("stats:publication")
-    return render(request, "stats/publication.html", {"settings": settings})
+    return render(
+        request,
+        "stats/publication.html",
+        {"settings": settings, "target_error": target_error, "target_typed": target_typed},
+        status=400 if target_error else 200,
+    )
