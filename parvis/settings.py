@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "parvis.alerts",
     "parvis.documents",
     "parvis.privacy",
+    "parvis.connectors",
     "parvis.demo",
 ]
 
@@ -228,6 +229,10 @@ MEDIA_ROOT = Path(env_str("PARVIS_MEDIA_ROOT", str(DATA_DIR / "media")))
 # Antivirus scan of every upload by ClamAV's clamd (parvis/lib/antivirus.py): "unix:///run/clamav/clamd.ctl"
 # or "tcp://127.0.0.1:3310"; empty: no scan. Configured and unreachable: uploads are refused.
 PARVIS_CLAMD = env_str("PARVIS_CLAMD")
+# API Particulier (parvis/connectors): base URL (https://particulier.api.gouv.fr) and the organisation's token.
+# Empty: in the demo, the local double; elsewhere, the service is not offered.
+PARVIS_API_PARTICULIER_URL = env_str("PARVIS_API_PARTICULIER_URL")
+PARVIS_API_PARTICULIER_TOKEN = env_str("PARVIS_API_PARTICULIER_TOKEN")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

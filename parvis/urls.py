@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("parvis.alerts.urls")),
     path("", include("parvis.documents.urls")),
     path("", include("parvis.privacy.urls")),
+    path("", include("parvis.connectors.urls")),
     path("api/v1/", include("parvis.api.urls")),
     path("", include("parvis.franceconnect.urls")),
     path("fc-demo/api/v2/", include("parvis.franceconnect.provider.urls")),

@@ -64,6 +64,7 @@ def collect(user: Any) -> dict[str, Any]:
     from parvis.accounts.models import Profile
     from parvis.appointments.models import Appointment
     from parvis.cases.models import CaseDocument, CaseEvent, Draft
+    from parvis.connectors.models import ConnectorCall
     from parvis.documents.models import SafeDocument
     from parvis.payments.models import Invoice
     from parvis.people.models import Person
@@ -171,6 +172,18 @@ def collect(user: Any) -> dict[str, Any]:
                 "organisation"
             )[:ITEM_LIMIT]
         ],
+        "connector_calls": [
+            {
+                "data": c.get_api_display(),
+                "result": c.get_status_display(),
+                "value": c.value,
+                "source": c.source,
+                "legal_basis": c.legal_basis,
+                "requested_by": c.organisation.name,
+                "date": c.called_at,
+            }
+            for c in ConnectorCall.objects.filter(user=user).select_related("organisation")
+        ],
         "erasure_requests": [
             {"organisation": e.organisation.name, "received_on": e.received_on, "status": e.get_status_display()}
             for e in ErasureRequest.objects.filter(user=user).select_related("organisation")
@@ -220,6 +233,7 @@ SECTION_TITLES = {
     "document_safe": "Votre porte-documents",
     "appointments": "Vos rendez-vous",
     "invoices": "Vos factures",
+    "connector_calls": "Données obtenues auprès d'autres administrations",
     "erasure_requests": "Vos demandes d'effacement",
 }
 

@@ -844,6 +844,7 @@ PREFILL_LABELS = {
     "phone": "Téléphone du compte",
     "postal_address": "Adresse postale du compte",
     "birth_date": "Date de naissance du compte",
+    "quotient_familial": "Quotient familial obtenu auprès de la CAF (API Particulier)",
 }
 LENGTH_TYPES = {T.TEXT, T.LONG_TEXT}
 BOUND_TYPES = {T.NUMBER, T.AMOUNT, T.DATE, T.MULTIPLE_CHOICE, T.REPEATED_BLOCK}

@@ -49,6 +49,8 @@ PREFILL_TYPES: dict[str, set[str]] = {
     "phone": {T.PHONE, T.TEXT},
     "postal_address": {T.ADDRESS, T.TEXT, T.LONG_TEXT},
     "birth_date": {T.DATE},
+    # The CAF's family quotient obtained through API Particulier (parvis.connectors), when recent.
+    "quotient_familial": {T.NUMBER},
 }
 BLOCK_TYPES = {
     T.TEXT,
@@ -1246,6 +1248,11 @@ def prefill_value(spec: Mapping[str, Any], user: Any) -> Any:
             return user.phone
     if source in {"first_name", "last_name", "email", "phone"}:
         return getattr(user, source, "") or None
+    if source == "quotient_familial":
+        from parvis.connectors.services import latest_family_quotient
+
+        call = latest_family_quotient(user)
+        return call.value["quotient"] if call is not None and call.value else None
     return None
 
 

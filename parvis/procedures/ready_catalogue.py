@@ -371,6 +371,22 @@ READY_CATALOGUE: list[dict[str, Any]] = [
                     ),
                     field("regime", "choice", "Régime alimentaire", choices=["Standard", "Sans porc", "Végétarien"]),
                     field(
+                        "quotient_familial",
+                        "number",
+                        "Quotient familial CAF (pour le tarif)",
+                        required=False,
+                        prefill="quotient_familial",
+                        help="Rempli pour vous si vous l'avez obtenu auprès de la CAF dans « Mes données » ; "
+                        "sinon, indiquez-le et joignez votre attestation, ou laissez vide pour le tarif plein.",
+                    ),
+                    field(
+                        "attestation_qf",
+                        "file",
+                        "Attestation de quotient familial",
+                        required=False,
+                        help="Inutile si le quotient a été obtenu directement auprès de la CAF.",
+                    ),
+                    field(
                         "allergie",
                         "checkbox",
                         "L'enfant a une allergie ou un projet d'accueil individualisé (PAI)",
