@@ -63,7 +63,9 @@ class Command(BaseCommand):
         w("")
 
     def serve(self, addr: str, port: str, smtp_port: int = 2525) -> None:
-        env = {**os.environ, "PARVIS_DEMO": "1"}
+        # Links in emails and the local API doubles use the port actually served (not only 8000).
+        env = {**os.environ, "PARVIS_DEMO": "1", "PARVIS_URL_PORT": str(port)}
+        settings.PARVIS_URL_PORT = str(port)
         worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "parvis", "worker", "--verbosity", "0"], env=env
         )
