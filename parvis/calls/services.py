@@ -18,6 +18,7 @@ from parvis.organisations.models import Department, Organisation
 from parvis.people.models import Person
 from parvis.people.services import PersonError, create_person, person_for_user
 from parvis.procedures.models import Procedure
+from parvis.procedures.queries import first_text_field
 
 MAX_MINUTES = 600
 
@@ -221,17 +222,6 @@ def _call_text(call: Call) -> str:
     return "\n".join(lines)
 
 
-def _first_text_field(procedure: Procedure) -> str | None:
-    version = procedure.published_version
-    if version is None:
-        return None
-    for wanted in ("long_text", "text"):
-        for field in version.fields():
-            if field.get("type") == wanted and field.get("key"):
-                return str(field["key"])
-    return None
-
-
 @transaction.atomic
 def turn_call_into_case(*, call: Call, procedure: Procedure, actor: Any, request: HttpRequest | None = None) -> Case:
     """File a case by phone for the caller, under ``procedure``, with what was said in the call.
@@ -252,7 +242,7 @@ def turn_call_into_case(*, call: Call, procedure: Procedure, actor: Any, request
     if not (call.caller_user_id or call.caller_email or call.caller_phone):
         raise CallError("Indiquez un téléphone ou une adresse électronique pour que la personne soit tenue informée.")
     answers: dict[str, Any] = {}
-    key = _first_text_field(procedure)
+    key = first_text_field(procedure)
     if key:
         answers[key] = call.question or call.subject_label
     try:

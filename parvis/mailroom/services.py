@@ -25,6 +25,7 @@ from parvis.mailroom.models import Letter, LetterCounter, LetterScan, OutgoingLe
 from parvis.organisations.models import Department, Organisation
 from parvis.people.models import Person
 from parvis.procedures.models import Procedure
+from parvis.procedures.queries import first_text_field
 
 NUMBER_PREFIX = "C"
 RECEIVED_AT_HOUR = 12  # a letter's receipt time: noon, local time, on its legal receipt date
@@ -290,18 +291,6 @@ def _received_title(letter: Letter) -> str:
     if letter.postmark_on:
         title += f" (cachet de la poste du {long_date_fr(letter.postmark_on)})"
     return title
-
-
-def first_text_field(procedure: Procedure) -> str | None:
-    """The key of the form's first long text field (else first text field) of the published version."""
-    version = procedure.published_version
-    if version is None:
-        return None
-    for wanted in ("long_text", "text"):
-        for field in version.fields():
-            if field.get("type") == wanted and field.get("key"):
-                return str(field["key"])
-    return None
 
 
 @transaction.atomic

@@ -208,3 +208,16 @@ def draft_by_resume_code(organisation: Organisation, code: str) -> Draft | None:
         .filter(organisation=organisation, resume_code=code, submitted_case__isnull=True)
         .first()
     )
+
+
+def first_text_field(procedure: Procedure) -> str | None:
+    """The key of the first long text field (else first text field) of the published version's form:
+    where a case filed from a call, a letter or an email puts what was said or written."""
+    version = procedure.published_version
+    if version is None:
+        return None
+    for wanted in ("long_text", "text"):
+        for field in version.fields():
+            if field.get("type") == wanted and field.get("key"):
+                return str(field["key"])
+    return None
