@@ -320,9 +320,21 @@ def get_document_for_agent(case: Case, pk: int) -> CaseDocument:
     return document
 
 
+UNKNOWN_REFERENCE = "Aucune demande de la collectivité que vous pouvez consulter ne porte cette référence."
+
+
 def find_case_for_agent(request: HttpRequest, reference: str) -> Case | None:
     """A case typed by reference in a form (to link it), if this agent may see it."""
     return cases_visible_to_agent(request).filter(reference=reference.strip().upper()).first()
+
+
+def case_from_reference_field(request: HttpRequest, form: Any, field: str = "reference") -> Case | None:
+    """The case whose reference was typed in ``form[field]`` (a valid form), or None with the French error
+    beside that field when the agent may not see such a case (attaching a letter, an email...)."""
+    case = find_case_for_agent(request, form.cleaned_data[field])
+    if case is None:
+        form.add_error(field, UNKNOWN_REFERENCE)
+    return case
 
 
 @dataclass

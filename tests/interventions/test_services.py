@@ -203,20 +203,6 @@ def test_validating_an_intervention_of_a_street_report_calls_mark_repaired_with_
     assert not CaseEvent.objects.filter(case=setup.case, kind="message_to_citizen").exists()
 
 
-def _mark_repaired_exists() -> bool:
-    from parvis.reports import services as report_services  # noqa: F401
-
-    return hasattr(report_services, "mark_repaired")
-
-
-def _reports_services_ready() -> bool:
-    try:
-        return _mark_repaired_exists()
-    except ImportError:
-        return False
-
-
-@pytest.mark.skipif(not _reports_services_ready(), reason="parvis.reports.services.mark_repaired not there yet")
 def test_validating_a_street_reports_intervention_marks_it_repaired_with_the_after_photo(setup: Any) -> None:
     from parvis.notifications.models import OutboundMessage
     from parvis.reports.enums import PhotoKind

@@ -221,13 +221,13 @@ def to_case(request: HttpRequest, pk: int) -> HttpResponse:
 @agent_required(*CALL_ROLES)
 def attach(request: HttpRequest, pk: int) -> HttpResponse:
     """Attach the call to an existing case, given by its reference."""
-    from parvis.cases.queries import find_case_for_agent
+    from parvis.cases.queries import UNKNOWN_REFERENCE, find_case_for_agent
 
     call = get_call_for_agent(request, pk)
     form = AttachForm(request.POST)
     case = find_case_for_agent(request, form.data.get("reference", "")) if form.is_valid() else None
     if case is None:
-        messages.error(request, "Aucune demande de la collectivité que vous pouvez consulter ne porte cette référence.")
+        messages.error(request, UNKNOWN_REFERENCE)
         return redirect("calls:detail", pk=call.pk)
     try:
         services.attach_call_to_case(call=call, case=case, actor=request.user, request=request)

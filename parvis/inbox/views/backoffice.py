@@ -142,17 +142,13 @@ def to_case(request: HttpRequest, pk: int) -> HttpResponse:
 @agent_required(*TRAY_ROLES)
 def attach(request: HttpRequest, pk: int) -> HttpResponse:
     """Attach the email to an existing case, given by its reference."""
-    from parvis.cases.queries import find_case_for_agent
+    from parvis.cases.queries import case_from_reference_field
 
     message = get_message_for_agent(request, pk)
     form = AttachForm(request.POST)
     if form.is_valid():
-        case = find_case_for_agent(request, form.cleaned_data["reference"])
-        if case is None:
-            form.add_error(
-                "reference", "Aucune demande de la collectivité que vous pouvez consulter ne porte cette référence."
-            )
-        else:
+        case = case_from_reference_field(request, form)
+        if case is not None:
             try:
                 services.attach_message_to_case(message=message, case=case, actor=request.user, request=request)
             except services.InboxError as exc:

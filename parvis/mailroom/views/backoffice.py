@@ -246,17 +246,13 @@ def qualify(request: HttpRequest, pk: int) -> HttpResponse:
 @agent_required(*MAIL_ROLES)
 def attach(request: HttpRequest, pk: int) -> HttpResponse:
     """Attach the letter to an existing case given by its reference."""
-    from parvis.cases.queries import find_case_for_agent
+    from parvis.cases.queries import case_from_reference_field
 
     letter = get_letter_for_agent(request, pk)
     form = AttachForm(request.POST)
     if form.is_valid():
-        case = find_case_for_agent(request, form.cleaned_data["reference"])
-        if case is None:
-            form.add_error(
-                "reference", "Aucune demande de la collectivité que vous pouvez consulter ne porte cette référence."
-            )
-        else:
+        case = case_from_reference_field(request, form)
+        if case is not None:
             try:
                 services.attach_letter_to_case(letter=letter, case=case, actor=_actor(request), request=request)
             except services.LetterError as exc:
