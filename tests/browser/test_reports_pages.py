@@ -14,6 +14,7 @@ from typing import Any
 import pyotp
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from parvis.accounts.models import TOTPDevice, User
 from parvis.reports import services
@@ -146,7 +147,8 @@ def test_keyboard_only_a_resident_files_a_report_without_the_map(phone: Visit, r
     _tab_to(phone, "el.tagName === 'BUTTON' && el.textContent.trim() === 'Envoyer le signalement'")
     page.keyboard.press("Enter")
     page.locator(".error-summary").wait_for()
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'form-errors'")
+    # The error summary takes the focus (Playwright's own wait: no eval in the page, which the CSP forbids).
+    expect(page.locator("#form-errors")).to_be_focused()
     assert page.get_by_label(re.compile("^Description du problème")).input_value() == "Des sacs de gravats abandonnés"
     phone.errors[:] = [e for e in phone.errors if "400" not in e]  # refused on purpose
     phone.check("reports-details-errors-phone")
